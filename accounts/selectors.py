@@ -1,0 +1,43 @@
+"""Reads of profiles, including the matching engine's view of a person."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from .models import Profile
+
+SLOTS_PER_DAY = 48
+SLOTS_PER_WEEK = 7 * SLOTS_PER_DAY
+UTC = ZoneInfo("UTC")
+
+
+def week_start_utc(day: date) -> datetime:
+    """Monday 00:00 UTC of the week holding ``day``."""
+    monday = day - timedelta(days=day.weekday())
+    return datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+
+
+def local_cell(moment: datetime, tz: ZoneInfo) -> int:
+    """The 30-minute cell of the local week (0 = Monday 00:00 local) holding ``moment``."""
+    local = moment.astimezone(tz)
+    return local.weekday() * SLOTS_PER_DAY + local.hour * 2 + local.minute // 30
+
+
+def utc_free_slots(local_cells, tz_name: str, week_start: datetime) -> frozenset[int]:
+    """UTC cells of the week starting at ``week_start`` during which the person is free.
+
+    Each UTC cell is mapped to the local wall-clock time at that instant with
+    ``zoneinfo``, so DST changes inside the target week (and half-hour zones
+    such as Asia/Kolkata) come out right: the person stays free at the same
+    local times, and the UTC cells shift where the clocks change.
+    """
+    tz = ZoneInfo(tz_name)
+    wanted = set(local_cells)
+    step = timedelta(minutes=30)
+    return frozenset(
+        slot for slot in range(SLOTS_PER_WEEK) if local_cell(week_start + slot * step, tz) in wanted
+    )
+
+
+def profile_utc_free_slots(profile: Profile, week_start: datetime) -> frozenset[int]:
+    """The matching input ``free_slots`` for ``profile`` in the given UTC week."""
+    return utc_free_slots(profile.availability, profile.timezone, week_start)

@@ -1,0 +1,40 @@
+"""Writes: create notifications and queue their emails."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification, NotificationPreference
+
+
+def preference_for(user) -> NotificationPreference:
+    pref, _ = NotificationPreference.objects.get_or_create(user=user)
+    return pref
+
+
+def notify(user, kind: str, title: str, body: str = "", url: str = "", email: bool = True):
+    """Record an in-app notification and, if the person wants this kind by
+    email, queue the email after the surrounding transaction commits."""
+    wants_email = email and kind in preference_for(user).email_kinds and user.is_active
+    note = Notification.objects.create(
+        user=user,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        email_status=(
+            Notification.EmailStatus.PENDING if wants_email else Notification.EmailStatus.NONE
+        ),
+    )
+    if wants_email:
+        from .tasks import send_notification_email
+
+        transaction.on_commit(lambda: send_notification_email.delay(note.pk))
+    return note
+
+
+def mark_read(user, notification_ids=None) -> int:
+    """Mark some (or all) of ``user``'s unread notifications read."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,16 @@
+"""Top-level URL map: one include per app."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("connect.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("accounts.urls")),
+    path("notifications/", include("connect.notifications.urls")),
+    path("circles/", include("connect.circles.urls")),
+    path("meetups/", include("connect.meetups.urls")),
+    path("chat/", include("connect.chat.urls")),
+    path("safety/", include("connect.moderation.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Set up and run every Connect test, from a fresh clone.
+#
+#   1. a virtualenv with the pinned requirements (.venv, or $CONNECT_VENV)
+#   2. Debian's chromium for the browser tests (installed if missing)
+#   3. PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (started, or
+#      installed and started, if they are not answering)
+#   4. ruff, makemigrations --check, check --deploy in production mode
+#   5. pytest in three passes:
+#        a. embedded defaults (SQLite, no Redis)   -m "not postgres and not redis and not browser"
+#        b. PostgreSQL + Redis + real Celery worker -m "postgres or redis"
+#        c. browser tests (Playwright + chromium)   -m "browser"
+#
+# Extra arguments are passed to every pytest pass (e.g. -x). A pass that
+# selects no test makes pytest exit 5, which fails the run: nothing is
+# skipped silently.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+VENV=${CONNECT_VENV:-$ROOT/.venv}
+PG_URL=${CONNECT_TEST_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/connect}
+REDIS=${CONNECT_TEST_REDIS_URL:-redis://127.0.0.1:6379/1}
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+say() { printf '\n==> %s\n' "$*"; }
+
+apt_install() {
+  if [ -z "${APT_UPDATED:-}" ]; then
+    $SUDO apt-get update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+setup_python() {
+  say "Python packages ($VENV)"
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    say "Installing Debian's chromium for the browser tests"
+    apt_install chromium chromium-driver
+  fi
+}
+
+ensure_redis() {
+  if "$VENV/bin/python" - <<'PY' 2>/dev/null; then
+import redis, sys
+sys.exit(0 if redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping() else 1)
+PY
+    return
+  fi
+  say "Redis is not answering on 127.0.0.1:6379: starting it"
+  command -v redis-server >/dev/null || apt_install redis-server
+  mkdir -p /tmp/connect-redis
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no \
+    --dir /tmp/connect-redis --logfile /tmp/connect-redis/redis.log
+  for _ in $(seq 1 50); do
+    redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && return
+    sleep 0.2
+  done
+  echo "Redis did not start; see /tmp/connect-redis/redis.log" >&2
+  exit 1
+}
+
+pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
+
+ensure_postgres() {
+  if ! command -v pg_isready >/dev/null; then
+    say "Installing PostgreSQL"
+    apt_install postgresql
+  fi
+  if ! pg_ready; then
+    say "PostgreSQL is not answering on 127.0.0.1:5432: starting it"
+    local version
+    version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
+    if [ -z "$version" ]; then
+      apt_install postgresql
+      version=$(ls /etc/postgresql | sort -V | tail -n 1)
+    fi
+    $SUDO pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    for _ in $(seq 1 50); do pg_ready && break; sleep 0.2; done
+    pg_ready || { echo "PostgreSQL did not start" >&2; exit 1; }
+  fi
+  # A freshly installed server asks for a password over TCP; give the
+  # postgres role the one in the test URL (ignored where auth is trust).
+  if ! "$VENV/bin/python" - "$PG_URL" <<'PY' 2>/dev/null; then
+import sys, psycopg
+url = sys.argv[1].rsplit("/", 1)[0] + "/postgres"
+psycopg.connect(url, connect_timeout=3).close()
+PY
+    say "Setting the postgres role's password for TCP logins"
+    $SUDO -u postgres psql -q -c "ALTER USER postgres PASSWORD 'postgres'" 2>/dev/null ||
+      su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\""
+  fi
+}
+
+static_checks() {
+  say "ruff"
+  "$VENV/bin/ruff" check .
+  "$VENV/bin/ruff" format --check .
+  say "makemigrations --check"
+  "$VENV/bin/python" manage.py makemigrations --check --dry-run
+  say "check --deploy (production settings)"
+  CONNECT_PRODUCTION=true \
+    DJANGO_SECRET_KEY="$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+    DJANGO_ALLOWED_HOSTS=connect.example.org \
+    "$VENV/bin/python" manage.py check --deploy --fail-level WARNING
+}
+
+setup_python
+ensure_chromium
+ensure_redis
+ensure_postgres
+static_checks
+
+say "pytest pass 1/3: embedded defaults (SQLite, in-memory channel layer, no Redis)"
+env -u DATABASE_URL -u REDIS_URL \
+  "$VENV/bin/python" -m pytest -m "not postgres and not redis and not browser" "$@"
+
+say "pytest pass 2/3: PostgreSQL + Redis + a real Celery worker"
+DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" \
+  "$VENV/bin/python" -m pytest -m "postgres or redis" "$@"
+
+say "pytest pass 3/3: browser tests (Playwright driving /usr/bin/chromium)"
+env -u DATABASE_URL -u REDIS_URL DJANGO_ALLOW_ASYNC_UNSAFE=true \
+  "$VENV/bin/python" -m pytest -m "browser" "$@"
+
+say "All tests passed."
