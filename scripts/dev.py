@@ -55,7 +55,8 @@ def run_site() -> int:
     celery = [str(PYTHON), "-m", "celery", "-A", "connect.celery"]
     commands = {
         "web": [str(PYTHON), str(ROOT / "manage.py"), "runserver", ADDRESS, "--noreload"],
-        "worker": celery + ["worker", "-l", "INFO", "-P", "solo", "--without-gossip"]
+        "worker": celery
+        + ["worker", "-l", "INFO", "-P", "solo", "--without-gossip"]
         + ["--without-mingle", "--without-heartbeat"],
         "beat": celery
         + ["beat", "-l", "INFO", "-S", "django_celery_beat.schedulers:DatabaseScheduler"],
@@ -88,7 +89,7 @@ def run_site() -> int:
 
 
 def main() -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (run by any python3 before the venv exists)
         sys.exit("Connect needs Python 3.11 or newer.")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "connect.settings")
     ensure_virtualenv()

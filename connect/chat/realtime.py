@@ -1,0 +1,40 @@
+"""Channel-layer groups and the pushes other apps send to open chat sockets.
+
+One group per circle for messages, one group per person so that leaving,
+removal or suspension can close that person's open sockets at once.
+"""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+# WebSocket close codes (4000–4999 are the application's own).
+CLOSE_NOT_AUTHENTICATED = 4401
+CLOSE_NOT_A_MEMBER = 4403
+CLOSE_MEMBERSHIP_ENDED = 4409
+CLOSE_SUSPENDED = 4410
+CLOSE_MUTED = 4423
+
+
+def circle_group(circle_id: int) -> str:
+    return f"circle.{circle_id}"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def close_user_sockets(user_id: int, code: int, circle_id: int | None = None) -> None:
+    """After the current transaction commits, close the person's chat sockets
+    (only those of ``circle_id`` when given) with ``code``."""
+
+    def push():
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        async_to_sync(layer.group_send)(
+            user_group(user_id),
+            {"type": "access.revoked", "code": code, "circle_id": circle_id},
+        )
+
+    transaction.on_commit(push)
