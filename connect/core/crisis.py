@@ -37,6 +37,35 @@ BY_COUNTRY: dict[str, list[CrisisLine]] = {
     "IE": [CrisisLine("Samaritans Ireland", "Call 116 123", "https://www.samaritans.org/ireland/")],
     "CA": [CrisisLine("9-8-8 Suicide Crisis Helpline", "Call or text 988", "https://988.ca/")],
     "AU": [CrisisLine("Lifeline Australia", "Call 13 11 14", "https://www.lifeline.org.au/")],
+    "NZ": [
+        CrisisLine("Need to talk?", "Call or text 1737", "https://1737.org.nz/"),
+        CrisisLine("Lifeline Aotearoa", "Call 0800 543 354", "https://www.lifeline.org.nz/"),
+    ],
+    "FR": [
+        CrisisLine(
+            "3114 — numéro national de prévention du suicide",
+            "Call 3114 (free, any time)",
+            "https://3114.fr/",
+        )
+    ],
+    "DE": [
+        CrisisLine(
+            "TelefonSeelsorge",
+            "Call 0800 111 0 111 or 0800 111 0 222 (free, any time)",
+            "https://www.telefonseelsorge.de/",
+        )
+    ],
+}
+
+COUNTRY_NAMES: dict[str, str] = {
+    "US": "United States",
+    "GB": "United Kingdom",
+    "IE": "Ireland",
+    "CA": "Canada",
+    "AU": "Australia",
+    "NZ": "New Zealand",
+    "FR": "France",
+    "DE": "Germany",
 }
 
 EMERGENCY_NUMBERS: dict[str, str] = {
@@ -45,14 +74,19 @@ EMERGENCY_NUMBERS: dict[str, str] = {
     "GB": "999",
     "IE": "112",
     "AU": "000",
+    "NZ": "111",
+    "FR": "112",
+    "DE": "112",
 }
 
 
 def resources_for(country_code: str | None) -> dict:
     """Crisis lines for a country, with the international directory as fallback."""
-    code = (country_code or "").upper()
+    code = (country_code or "").strip().upper()[:2]
     return {
         "country_code": code,
+        "country_name": COUNTRY_NAMES.get(code, ""),
+        "countries": sorted(COUNTRY_NAMES.items(), key=lambda item: item[1]),
         "lines": BY_COUNTRY.get(code, []),
         "international": INTERNATIONAL,
         "emergency_number": EMERGENCY_NUMBERS.get(

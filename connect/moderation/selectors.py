@@ -46,3 +46,36 @@ def block_map(user_ids) -> dict[int, set[int]]:
         if b in result:
             result[b].add(a)
     return result
+
+
+# --- Roles -----------------------------------------------------------------
+
+MODERATORS_GROUP = "Moderators"
+
+
+def is_moderator(user) -> bool:
+    """A site moderator: in the "Moderators" group (or a superuser)."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.has_perm("moderation.moderate")
+    )
+
+
+def moderators():
+    """Active people who hold the moderator permission through the group."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
+
+
+def pending_warning(user_id: int):
+    """The oldest warning the person has not acknowledged yet, or None."""
+    from .models import ModerationWarning
+
+    return (
+        ModerationWarning.objects.filter(user_id=user_id, acknowledged_at__isnull=True)
+        .order_by("created_at")
+        .first()
+    )

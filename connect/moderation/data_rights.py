@@ -1,0 +1,111 @@
+"""A person's data rights: one JSON export, and account deletion.
+
+Each installed app may provide ``<app>.privacy`` with
+``export_personal_data(user) -> dict`` and ``erase_personal_data(user)``.
+Apps without one that hold personal data on this branch (circles, chat) get a
+minimal fallback here so nothing is silently missing; their own module
+replaces the fallback as soon as it exists.
+"""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+
+from connect.chat.models import Message
+from connect.chat.realtime import CLOSE_NOT_AUTHENTICATED, close_user_sockets
+from connect.circles.models import Membership
+from connect.circles.services import membership_end
+
+from .models import ModerationAction
+from .services import end_web_sessions
+
+EXPORT_FORMAT = "connect-export/1"
+
+
+def privacy_modules() -> dict:
+    """``{app_label: module}`` for every installed app with a ``privacy`` module."""
+    found = {}
+    for config in apps.get_app_configs():
+        name = f"{config.name}.privacy"
+        try:
+            found[config.label] = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # the module exists but one of its imports is broken
+                raise
+    return found
+
+
+def _fallback_circles(user) -> dict:
+    return {
+        "memberships": [
+            {
+                "circle_id": m.circle_id,
+                "circle": m.circle.name,
+                "role": m.role,
+                "status": m.status,
+                "joined_at": m.joined_at.isoformat(),
+                "ended_at": m.ended_at.isoformat() if m.ended_at else None,
+            }
+            for m in Membership.objects.filter(user=user).select_related("circle")
+        ]
+    }
+
+
+def _fallback_chat(user) -> dict:
+    return {
+        "messages": [
+            {
+                "circle_id": m.circle_id,
+                "body": m.body,
+                "created_at": m.created_at.isoformat(),
+                "deleted": m.deleted_at is not None,
+            }
+            for m in Message.objects.filter(author=user)
+        ]
+    }
+
+
+FALLBACK_EXPORTS = {"circles": _fallback_circles, "chat": _fallback_chat}
+
+
+def export_all(user) -> dict:
+    """Everything Connect holds about ``user``, one section per app."""
+    modules = privacy_modules()
+    sections = {label: module.export_personal_data(user) for label, module in modules.items()}
+    for label, fallback in FALLBACK_EXPORTS.items():
+        sections.setdefault(label, fallback(user))
+    return {
+        "format": EXPORT_FORMAT,
+        "generated_at": timezone.now().isoformat(),
+        "user_id": user.pk,
+        "sections": sections,
+    }
+
+
+def delete_account(user) -> int:
+    """Erase the person's data everywhere and delete the user row.
+
+    Chat messages stay with ``author`` NULL ("former member"); every active
+    membership ends (the seat is freed); the audit log keeps an entry with the
+    person's id only. Returns the deleted id.
+    """
+    user_id = user.pk
+    with transaction.atomic():
+        for module in privacy_modules().values():
+            module.erase_personal_data(user)
+        # Whatever the circles app did, no seat may stay taken by a deleted account.
+        for membership in Membership.objects.filter(user_id=user_id, status="active"):
+            membership_end(membership, status=Membership.Status.LEFT)
+        ModerationAction.objects.create(
+            kind=ModerationAction.Kind.ACCOUNT_DELETED,
+            actor_id=user_id,
+            actor_role="self",
+            target_user_id=user_id,
+            reason="The person deleted their account.",
+        )
+        end_web_sessions(user_id)
+        close_user_sockets(user_id, CLOSE_NOT_AUTHENTICATED)
+        user.delete()
+    return user_id

@@ -1,0 +1,140 @@
+"""Forms for reports, moderation actions, appeals, blocks and account deletion."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from .models import ModerationAction, Report
+
+Action = ModerationAction.Kind
+
+DURATIONS = [
+    ("1", "1 hour"),
+    ("8", "8 hours"),
+    ("24", "24 hours"),
+    ("72", "3 days"),
+    ("168", "7 days"),
+    ("720", "30 days"),
+    ("", "Indefinitely (suspension only)"),
+]
+FACILITATOR_DURATIONS = [("1", "1 hour"), ("8", "8 hours"), ("24", "24 hours")]
+
+
+class ReportForm(forms.Form):
+    target_type = forms.ChoiceField(choices=Report.TargetType.choices, widget=forms.HiddenInput)
+    target_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    reason = forms.ChoiceField(
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        label="What is wrong?",
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Anything else a moderator should know? (optional)",
+        help_text="The person you report is never told who reported them.",
+    )
+
+
+class ActionForm(forms.Form):
+    """One moderation action. ``kinds``/``circles``/``durations`` depend on who
+    acts and on what; the reason is always required."""
+
+    kind = forms.ChoiceField(label="Action", widget=forms.RadioSelect)
+    circle = forms.ModelChoiceField(queryset=None, required=False, label="Circle")
+    person = forms.TypedChoiceField(coerce=int, required=False, label="Person")
+    message = forms.IntegerField(
+        required=False, min_value=1, label="Message number (only to hide a message)"
+    )
+    duration = forms.ChoiceField(
+        required=False,
+        label="For how long (mute and suspension)",
+        help_text="A mute always ends; a suspension can be indefinite.",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Reason (required; shown to the person and recorded in the audit log)",
+    )
+
+    def __init__(
+        self, *args, kinds, circles, people=(), durations=DURATIONS, with_message=False, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        if not with_message:
+            del self.fields["message"]
+        self.fields["kind"].choices = [(k, Action(k).label) for k in kinds]
+        self.fields["circle"].queryset = circles
+        self.fields["person"].choices = [("", "—"), *people]
+        if not people:
+            del self.fields["person"]
+        self.fields["duration"].choices = durations
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        duration = data.get("duration")
+        if kind == Action.MUTE and not duration:
+            self.add_error("duration", "A mute needs an end time: choose how long.")
+        data["ends_at"] = None
+        if kind in (Action.MUTE, Action.SUSPEND) and duration:
+            data["ends_at"] = timezone.now() + timedelta(hours=int(duration))
+        if kind in (Action.MUTE, Action.REMOVE) and not data.get("circle"):
+            self.add_error("circle", "Choose the circle.")
+        return data
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        label="Why should a moderator look at this again?",
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("uphold", "The decision stands"), ("overturn", "Reverse the decision")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Reason (required; shown to the person)",
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="What did you do? (required; recorded)",
+    )
+
+
+class AuditSearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Words in the reason")
+    person = forms.IntegerField(required=False, min_value=1, label="Person id (acted on or by)")
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "Any action"), *Action.choices], label="Action"
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        label="Your password",
+        help_text="To confirm it is you. This cannot be undone.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password is not right.")
+        return password
