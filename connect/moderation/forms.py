@@ -44,7 +44,7 @@ class ActionForm(forms.Form):
 
     kind = forms.ChoiceField(label="Action", widget=forms.RadioSelect)
     circle = forms.ModelChoiceField(queryset=None, required=False, label="Circle")
-    person = forms.TypedChoiceField(coerce=int, required=False, label="Person")
+    person = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Person")
     message = forms.IntegerField(
         required=False, min_value=1, label="Message number (only to hide a message)"
     )
