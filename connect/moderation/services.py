@@ -53,6 +53,10 @@ class ModerationError(ValueError):
     """Bad input for a safety operation; the message is shown to the person."""
 
 
+class TargetNotFound(ModerationError):
+    """The reported thing does not exist, or the reporter cannot see it."""
+
+
 # --- Reports ---------------------------------------------------------------
 
 
@@ -71,22 +75,22 @@ def resolve_report_target(viewer, target_type: str, target_id: int):
     that the viewer cannot see, which looks the same), and their own content.
     """
     if target_type not in Report.TargetType.values:
-        raise ModerationError("That is not something that can be reported.")
+        raise TargetNotFound("That is not something that can be reported.")
     obj = queue.target_object(target_type, target_id)
     if obj is None:
-        raise ModerationError("We couldn't find what you wanted to report.")
+        raise TargetNotFound("We couldn't find what you wanted to report.")
     if target_type == Report.TargetType.MEMBER and not obj.is_active:
-        raise ModerationError("We couldn't find what you wanted to report.")
+        raise TargetNotFound("We couldn't find what you wanted to report.")
     if target_type == Report.TargetType.MESSAGE:
         visible = obj.deleted_at is None and (
             is_active_member(viewer, obj.circle_id) or is_moderator(viewer)
         )
         if not visible:
-            raise ModerationError("We couldn't find what you wanted to report.")
+            raise TargetNotFound("We couldn't find what you wanted to report.")
     if target_type == Report.TargetType.MEETUP:
         circle_id = getattr(obj, "circle_id", None)
         if circle_id and not (is_active_member(viewer, circle_id) or is_moderator(viewer)):
-            raise ModerationError("We couldn't find what you wanted to report.")
+            raise TargetNotFound("We couldn't find what you wanted to report.")
     if queue.target_person_id(target_type, obj) == viewer.pk:
         raise ModerationError("You can't report yourself or your own messages.")
     return obj

@@ -44,6 +44,7 @@ from .selectors import is_moderator
 from .services import (
     FACILITATOR_ACTIONS,
     ModerationError,
+    TargetNotFound,
     acknowledge_warning,
     action_from_appeal_token,
     actor_role,
@@ -108,7 +109,8 @@ def report(request):
     try:
         target = resolve_report_target(request.user, initial["target_type"], initial["target_id"])
     except ModerationError as exc:
-        return render(request, "moderation/report_error.html", {"error": str(exc)}, status=404)
+        status = 404 if isinstance(exc, TargetNotFound) else 400
+        return render(request, "moderation/report_error.html", {"error": str(exc)}, status=status)
     form = ReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

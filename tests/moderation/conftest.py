@@ -9,6 +9,12 @@ from connect.circles.models import Membership
 from tests.factories import CircleFactory, MembershipFactory, OnboardedUserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Password hashing is not under test here; keep factories quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def moderator(db):
     person = OnboardedUserFactory()
