@@ -61,7 +61,9 @@ def test_the_block_list_is_private(client, member, other_member, member_user):
     assert member.display_name not in client.get(reverse("moderation:blocks")).content.decode()
     assert client.get(reverse("moderation:block_shared", args=[member.pk])).status_code == 404
     client.force_login(member_user)
-    assert other_member.display_name not in client.get(reverse("moderation:blocks")).content.decode()
+    assert (
+        other_member.display_name not in client.get(reverse("moderation:blocks")).content.decode()
+    )
 
 
 def test_block_bad_input(client, member, member_user, post):
