@@ -492,7 +492,7 @@ def appeal(request, action_id):
 def appeal_by_link(request, token):
     """The signed link in a suspension email: a suspended person can't log in."""
     action = action_from_appeal_token(token)
-    if action is None or action.target_user_id is None:
+    if action is None or action.kind != Action.SUSPEND or action.target_user_id is None:
         raise Http404("This appeal link is not valid or has expired.")
     user = User.objects.filter(pk=action.target_user_id).first()
     if user is None:

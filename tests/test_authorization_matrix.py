@@ -1,0 +1,297 @@
+"""Every URL pattern of the site × every role → the expected status.
+
+The table below is explicit: a URL pattern without an entry FAILS
+``test_every_url_pattern_has_an_expectation``, so patterns added by any app
+must be given expectations here when they are merged. Keys are the full
+route strings as Django combines them (e.g. ``"safety/queue/"``); admin
+routes share one rule (Django generates one set per registered model and they
+all behave the same for non-staff), except the login and logout pages.
+
+Each request is a GET (state never changes on GET); POST-only views answer
+405 to logged-in roles. Responses to the roles outside the circle must not
+contain member-only data (member display names, message text, meetup
+addresses): see ``MEMBER_ONLY_SENTINELS``.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import URLResolver, get_resolver, resolve
+from django.utils import timezone
+
+from connect.chat.models import Message
+from connect.circles.models import Membership
+from connect.moderation.models import (
+    Appeal,
+    Block,
+    CrisisAlert,
+    ModerationAction,
+    ModerationWarning,
+    Mute,
+    Report,
+    Suspension,
+)
+from connect.moderation.services import appeal_link_token
+from tests.factories import CircleFactory, MembershipFactory, OnboardedUserFactory
+
+ROLES = ("anonymous", "seeker", "other_member", "member", "facilitator", "moderator", "suspended")
+OUTSIDERS = ("anonymous", "seeker", "other_member", "suspended")
+
+SENTINEL_MESSAGE = "SENTINEL message text only the circle may read"
+SENTINEL_NAMES = ("Sentinel Ada", "Sentinel Bo")  # the circle's member and facilitator
+# LEAD: add a meetup address / video link sentinel once connect.meetups is merged.
+MEMBER_ONLY_SENTINELS = (SENTINEL_MESSAGE, *SENTINEL_NAMES)
+
+
+def row(anonymous, seeker, other_member, member, facilitator, moderator, suspended):
+    return dict(
+        zip(
+            ROLES,
+            (anonymous, seeker, other_member, member, facilitator, moderator, suspended),
+            strict=True,
+        )
+    )
+
+
+def same(status, anonymous=302, suspended=302):
+    """Every logged-in role gets ``status``; anonymous and suspended are sent to log in."""
+    return row(anonymous, status, status, status, status, status, suspended)
+
+
+PUBLIC = row(200, 200, 200, 200, 200, 200, 302)
+LOGGED_IN = same(200)
+POST_ONLY = same(405)
+MODERATORS = row(302, 403, 403, 403, 403, 200, 302)
+
+EXPECTED = {
+    # --- core ------------------------------------------------------------
+    "": row(200, 302, 302, 302, 302, 302, 302),  # the landing sends logged-in people on
+    "dashboard/": LOGGED_IN,
+    "help/": PUBLIC,
+    "guidelines/": PUBLIC,
+    "healthz/": PUBLIC,
+    # --- accounts (ours) ---------------------------------------------------
+    "me/profile/": LOGGED_IN,
+    "me/onboarding/": LOGGED_IN,
+    # --- notifications -----------------------------------------------------
+    "notifications/": LOGGED_IN,
+    "notifications/read/": POST_ONLY,
+    "notifications/preferences/": LOGGED_IN,
+    # --- safety (moderation) -------------------------------------------------
+    "safety/": LOGGED_IN,
+    "safety/report/": same(200),  # with ?type=circle&id=<circle A>
+    "safety/report/sent/": LOGGED_IN,
+    "safety/blocks/": LOGGED_IN,
+    "safety/blocks/add/": POST_ONLY,
+    "safety/blocks/<int:user_id>/unblock/": POST_ONLY,
+    # Only the blocker (the member) may see the page after blocking someone.
+    "safety/blocks/<int:user_id>/shared/": row(302, 404, 404, 200, 404, 404, 302),
+    "safety/queue/": MODERATORS,
+    "safety/queue/<str:target_type>/<int:target_id>/": MODERATORS,
+    "safety/circles/<int:circle_id>/": row(302, 404, 404, 404, 200, 200, 302),
+    "safety/alerts/<int:alert_id>/": row(302, 404, 404, 404, 200, 200, 302),
+    "safety/audit/": MODERATORS,
+    "safety/my-actions/": LOGGED_IN,
+    # The mute being appealed is about the member: nobody else may appeal it.
+    "safety/actions/<int:action_id>/appeal/": row(302, 404, 404, 200, 404, 404, 302),
+    # The signed link from a suspension email is the credential itself.
+    "safety/appeal/<str:token>/": row(200, 200, 200, 200, 200, 200, 302),
+    "safety/appeals/<int:appeal_id>/": MODERATORS,
+    "safety/warnings/<int:warning_id>/": row(302, 404, 404, 200, 404, 404, 302),
+    "safety/export/": LOGGED_IN,
+    "safety/export/download/": LOGGED_IN,
+    "safety/delete-account/": LOGGED_IN,
+}
+
+# django-allauth's pages (login by email, MFA). Logged-in people are sent on from
+# login/signup; MFA pages a person without an authenticator can't use answer 404
+# or send them to set one up; a bad key in a link shows allauth's "bad link" page.
+ALLAUTH = {
+    "accounts/login/": row(200, 302, 302, 302, 302, 302, 302),
+    "accounts/logout/": same(200),
+    "accounts/inactive/": PUBLIC,
+    "accounts/signup/": row(200, 302, 302, 302, 302, 302, 302),
+    "accounts/reauthenticate/": LOGGED_IN,
+    "accounts/email/": LOGGED_IN,
+    "accounts/confirm-email/": PUBLIC,
+    "accounts/password/change/": LOGGED_IN,
+    "accounts/password/set/": same(302),  # everyone here already has a password
+    "accounts/password/reset/": PUBLIC,
+    "accounts/login/code/confirm/": same(302),  # no login code was requested
+    r"accounts/^confirm-email/(?P<key>[-:\w]+)/$": PUBLIC,  # a bad key: "link expired" page
+    "accounts/password/reset/key/done/": PUBLIC,
+    r"accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": PUBLIC,
+    "accounts/password/reset/done/": PUBLIC,
+    "accounts/2fa/": LOGGED_IN,
+    "accounts/2fa/authenticate/": same(302),
+    "accounts/2fa/reauthenticate/": same(302),
+    "accounts/2fa/totp/activate/": same(302),  # asks to re-authenticate first
+    "accounts/2fa/totp/deactivate/": same(404),  # no authenticator to deactivate
+    "accounts/2fa/recovery-codes/": same(404),
+    "accounts/2fa/recovery-codes/generate/": same(302),
+    "accounts/2fa/recovery-codes/download/": same(404),
+}
+
+ADMIN_PREFIX = "admin/"
+ADMIN_DEFAULT = row(302, 302, 302, 302, 302, 302, 302)  # nobody here is staff
+ADMIN_EXCEPTIONS = {
+    "admin/login/": row(200, 200, 200, 200, 200, 200, 302),
+}
+
+
+def expectation(route: str) -> dict | None:
+    if route in EXPECTED:
+        return EXPECTED[route]
+    if route in ALLAUTH:
+        return ALLAUTH[route]
+    if route.startswith(ADMIN_PREFIX):
+        return ADMIN_EXCEPTIONS.get(route, ADMIN_DEFAULT)
+    return None
+
+
+# --- Walking the URL map ----------------------------------------------------
+
+
+def all_routes(patterns=None, prefix=""):
+    """Every URL pattern's full route string, recursively."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            yield from all_routes(p.url_patterns, prefix + str(p.pattern))
+        else:
+            yield prefix + str(p.pattern)
+
+
+def _replace_regex_groups(route: str, samples: dict) -> str:
+    out, i = [], 0
+    while (start := route.find("(?P<", i)) != -1:
+        out.append(route[i:start])
+        name = route[start + 4 : route.index(">", start)]
+        depth, j = 0, start
+        while True:  # skip to the group's closing parenthesis
+            if route[j] == "\\":
+                j += 2
+                continue
+            depth += {"(": 1, ")": -1}.get(route[j], 0)
+            j += 1
+            if depth == 0:
+                break
+        out.append(str(samples[name]))
+        i = j
+    out.append(route[i:])
+    return "".join(out).replace("^", "").replace("$", "")
+
+
+def build_url(route: str, samples: dict) -> str:
+    url = _replace_regex_groups(route, samples)  # regex groups first: "(?P<key>" has "<key>"
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(samples[m.group(1)]), url)
+
+
+# --- The world ----------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    circle = CircleFactory(name="Sentinel circle")
+    other_circle = CircleFactory(name="Another circle")
+    member = MembershipFactory(circle=circle).user
+    facilitator = MembershipFactory(circle=circle, role=Membership.Role.FACILITATOR).user
+    for person, name in zip((member, facilitator), SENTINEL_NAMES, strict=True):
+        person.profile.display_name = name
+        person.profile.save()
+    suspended = MembershipFactory(circle=circle).user
+    other_member = MembershipFactory(circle=other_circle).user
+    seeker = OnboardedUserFactory()
+    moderator = OnboardedUserFactory()
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    Suspension.objects.create(user=suspended, starts_at=timezone.now(), reason="test")
+
+    message = Message.objects.create(circle=circle, author=member, body=SENTINEL_MESSAGE)
+    Report.objects.create(
+        reporter=facilitator, target_type="message", target_id=message.pk, reason="spam"
+    )
+    alert = CrisisAlert.objects.create(message=message, circle=circle, phrases=["x"])
+    mute = ModerationAction.objects.create(
+        kind="mute",
+        actor_id=facilitator.pk,
+        target_user_id=member.pk,
+        circle_id=circle.pk,
+        ends_at=timezone.now() + timedelta(hours=1),
+        reason="test mute",
+    )
+    Mute.objects.create(user=member, circle=circle, ends_at=mute.ends_at, reason="test mute")
+    appeal = Appeal.objects.create(action=mute, appellant=member, text="please")
+    warning = ModerationWarning.objects.create(
+        user=member, action_id=mute.pk, text="w", acknowledged_at=timezone.now()
+    )
+    suspension = ModerationAction.objects.create(
+        kind="suspend", actor_id=moderator.pk, target_user_id=suspended.pk, reason="test"
+    )
+    Block.objects.create(blocker=member, blocked=seeker)
+    samples = {
+        "user_id": seeker.pk,
+        "target_type": "message",
+        "target_id": message.pk,
+        "circle_id": circle.pk,
+        "alert_id": alert.pk,
+        "action_id": mute.pk,
+        "appeal_id": appeal.pk,
+        "warning_id": warning.pk,
+        "token": appeal_link_token(suspension.pk),
+        # third-party patterns
+        "key": "not-a-real-key",
+        "uidb36": "1",
+        "object_id": "1",
+        "id": "1",
+        "content_type_id": "1",
+        "url": "nothing-here/",
+        "app_label": "moderation",
+    }
+    users = {
+        "anonymous": None,
+        "seeker": seeker,
+        "other_member": other_member,
+        "member": member,
+        "facilitator": facilitator,
+        "moderator": moderator,
+        "suspended": suspended,
+    }
+    query = {"safety/report/": {"type": "circle", "id": circle.pk}}
+    return users, samples, query
+
+
+def test_every_url_pattern_has_an_expectation():
+    missing = [route for route in all_routes() if expectation(route) is None]
+    assert not missing, (
+        "These URL patterns have no row in tests/test_authorization_matrix.py; add the "
+        "expected status per role:\n" + "\n".join(missing)
+    )
+
+
+def test_authorization_matrix(client, world):
+    users, samples, query = world
+    failures = []
+    for route in all_routes():
+        expected = expectation(route)
+        if expected is None:
+            continue  # reported by test_every_url_pattern_has_an_expectation
+        url = build_url(route, samples)
+        # Django drops a regex's "^" when it joins routes.
+        assert resolve(url).route == route.replace("^", ""), f"{url} is not {route}"
+        for role in ROLES:
+            client.logout()
+            if users[role] is not None:
+                client.force_login(users[role])
+            response = client.get(url, query.get(route, {}))
+            if response.status_code != expected[role]:
+                failures.append(
+                    f"{role:>13} GET {url}: {response.status_code}, expected {expected[role]}"
+                )
+            if role in OUTSIDERS and hasattr(response, "content"):
+                body = response.content.decode(errors="replace")
+                for secret in MEMBER_ONLY_SENTINELS:
+                    if secret in body:
+                        failures.append(f"{role:>13} GET {url}: shows member-only {secret!r}")
+    assert not failures, "\n".join(failures)
