@@ -43,6 +43,9 @@ SENTINEL_MESSAGE = "SENTINEL message text only the circle may read"
 SENTINEL_NAMES = ("Sentinel Ada", "Sentinel Bo")  # the circle's member and facilitator
 # LEAD: add a meetup address / video link sentinel once connect.meetups is merged.
 MEMBER_ONLY_SENTINELS = (SENTINEL_MESSAGE, *SENTINEL_NAMES)
+# The member's city point: nobody but the member (in their own export) may see it.
+MEMBER_LAT, MEMBER_LON = 51.4321987, -0.1234987
+COORDINATE_SENTINELS = ("51.4321987", "0.1234987")
 
 
 def row(anonymous, seeker, other_member, member, facilitator, moderator, suspended):
@@ -201,6 +204,8 @@ def world(db, settings):
     for person, name in zip((member, facilitator), SENTINEL_NAMES, strict=True):
         person.profile.display_name = name
         person.profile.save()
+    member.profile.lat, member.profile.lon = MEMBER_LAT, MEMBER_LON
+    member.profile.save()
     suspended = MembershipFactory(circle=circle).user
     other_member = MembershipFactory(circle=other_circle).user
     seeker = OnboardedUserFactory()
@@ -289,9 +294,11 @@ def test_authorization_matrix(client, world):
                 failures.append(
                     f"{role:>13} GET {url}: {response.status_code}, expected {expected[role]}"
                 )
-            if role in OUTSIDERS and hasattr(response, "content"):
-                body = response.content.decode(errors="replace")
-                for secret in MEMBER_ONLY_SENTINELS:
-                    if secret in body:
-                        failures.append(f"{role:>13} GET {url}: shows member-only {secret!r}")
+            body = response.content.decode(errors="replace") if hasattr(response, "content") else ""
+            for secret in MEMBER_ONLY_SENTINELS if role in OUTSIDERS else ():
+                if secret in body:
+                    failures.append(f"{role:>13} GET {url}: shows member-only {secret!r}")
+            for secret in COORDINATE_SENTINELS if role != "member" else ():
+                if secret in body:
+                    failures.append(f"{role:>13} GET {url}: shows the member's coordinates")
     assert not failures, "\n".join(failures)

@@ -45,6 +45,7 @@ Action = ModerationAction.Kind
 REPORTS_PER_HOUR = 10
 FACILITATOR_ACTIONS = {Action.HIDE_MESSAGE, Action.MUTE, Action.REMOVE}
 FACILITATOR_MAX_MUTE = timedelta(hours=24)
+CRISIS_ALERT_QUIET = timedelta(minutes=30)
 APPEAL_LINK_SALT = "connect.moderation.appeal"
 APPEAL_LINK_MAX_AGE = 60 * 60 * 24 * 30  # a suspended person has 30 days to use the link
 
@@ -472,9 +473,19 @@ def raise_crisis_alert(message: Message) -> CrisisAlert | None:
     phrases = crisis_phrases_in(message.body)
     if not phrases:
         return None
+    # Several messages in a row from one person make one wave of notifications:
+    # each is recorded (and listed), but people are alerted once per window.
+    recently_alerted = CrisisAlert.objects.filter(
+        circle_id=message.circle_id,
+        author_id=message.author_id,
+        status=CrisisAlert.Status.OPEN,
+        created_at__gte=timezone.now() - CRISIS_ALERT_QUIET,
+    ).exists()
     alert = CrisisAlert.objects.create(
         message=message, circle_id=message.circle_id, author_id=message.author_id, phrases=phrases
     )
+    if recently_alerted:
+        return alert
     url = reverse("moderation:alert", args=[alert.pk])
     facilitators = get_user_model().objects.filter(
         memberships__circle_id=message.circle_id,

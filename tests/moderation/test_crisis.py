@@ -128,3 +128,11 @@ def test_crisis_page_uses_the_persons_country(client, member):
 def test_crisis_page_fallback_for_other_countries(client):
     body = client.get(reverse("crisis"), {"country": "BR"}).content.decode()
     assert "findahelpline.com" in body and "not an emergency service" in body
+
+
+def test_a_burst_of_crisis_messages_alerts_people_once(moderator, facilitator, member, post):
+    for text in ["I want to die", "I really want to die", "I want to end my life"]:
+        send(post(member, text))
+    assert CrisisAlert.objects.count() == 3  # every message is recorded and listed
+    assert Notification.objects.filter(user=facilitator).count() == 1
+    assert Notification.objects.filter(user=moderator).count() == 1
