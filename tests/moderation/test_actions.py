@@ -289,3 +289,49 @@ def test_queue_action_without_reason_changes_nothing(client, moderator, member, 
     assert response.status_code == 400
     assert not is_suspended(member.pk)
     assert Report.objects.get().status == "open"
+
+
+def test_moderator_acts_on_a_member_of_a_reported_circle(
+    client, moderator, facilitator, member, other_member, circle
+):
+    Report.objects.create(
+        reporter=other_member, target_type="circle", target_id=circle.pk, reason="unsafe_meeting"
+    )
+    client.force_login(moderator)
+    url = reverse("moderation:queue_item", args=["circle", circle.pk])
+    page = client.get(url).content.decode()
+    assert facilitator.display_name in page  # the moderator picks whose conduct it was
+    response = client.post(
+        url,
+        {"kind": "remove", "person": facilitator.pk, "circle": circle.pk, "reason": "Unsafe venue"},
+    )
+    assert response.status_code == 302
+    assert Membership.objects.get(user=facilitator).status == Membership.Status.REMOVED
+    assert Report.objects.get().status == Report.Status.ACTIONED
+
+
+def test_moderator_warns_from_the_queue(client, moderator, member, other_member):
+    Report.objects.create(
+        reporter=other_member, target_type="member", target_id=member.pk, reason="harassment"
+    )
+    client.force_login(moderator)
+    response = client.post(
+        reverse("moderation:queue_item", args=["member", member.pk]),
+        {"kind": "warn", "reason": "Please keep it kind"},
+    )
+    assert response.status_code == 302
+    assert ModerationWarning.objects.get(user=member).text == "Please keep it kind"
+
+
+def test_facilitator_cannot_use_the_queue(client, facilitator, member, other_member, circle):
+    Report.objects.create(
+        reporter=other_member, target_type="member", target_id=member.pk, reason="spam"
+    )
+    client.force_login(facilitator)
+    response = client.post(
+        reverse("moderation:queue_item", args=["member", member.pk]),
+        {"kind": "suspend", "reason": "x"},
+    )
+    assert response.status_code == 403
+    nothing_changed(member, circle)
+    assert Report.objects.get().status == Report.Status.OPEN
