@@ -76,8 +76,10 @@ def membership(db):
     return MembershipFactory()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """pytest-playwright drives Debian's chromium; no browser is downloaded."""
+    """pytest-playwright drives Debian's chromium; no browser is downloaded.
+
+    Session-scoped like pytest-playwright's own ``browser`` fixture."""
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

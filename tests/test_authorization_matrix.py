@@ -64,6 +64,8 @@ def same(status, anonymous=302, suspended=302):
 
 
 PUBLIC = row(200, 200, 200, 200, 200, 200, 302)
+# Crisis help stays reachable for a suspended person (logged out on the spot).
+ALWAYS_OPEN = row(200, 200, 200, 200, 200, 200, 200)
 LOGGED_IN = same(200)
 POST_ONLY = same(405)
 MODERATORS = row(302, 403, 403, 403, 403, 200, 302)
@@ -72,7 +74,7 @@ EXPECTED = {
     # --- core ------------------------------------------------------------
     "": row(200, 302, 302, 302, 302, 302, 302),  # the landing sends logged-in people on
     "dashboard/": LOGGED_IN,
-    "help/": PUBLIC,
+    "help/": ALWAYS_OPEN,
     "guidelines/": PUBLIC,
     "healthz/": PUBLIC,
     # --- accounts (ours) ---------------------------------------------------
@@ -100,7 +102,7 @@ EXPECTED = {
     # The mute being appealed is about the member: nobody else may appeal it.
     "safety/actions/<int:action_id>/appeal/": row(302, 404, 404, 200, 404, 404, 302),
     # The signed link from a suspension email is the credential itself.
-    "safety/appeal/<str:token>/": row(200, 200, 200, 200, 200, 200, 302),
+    "safety/appeal/<str:token>/": ALWAYS_OPEN,
     "safety/appeals/<int:appeal_id>/": MODERATORS,
     "safety/warnings/<int:warning_id>/": row(302, 404, 404, 200, 404, 404, 302),
     "safety/export/": LOGGED_IN,

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from connect.moderation.selectors import active_suspension
 
@@ -29,7 +30,13 @@ class SuspendedUserMiddleware:
                 messages.error(
                     request,
                     f"Your account is suspended{until}. "
-                    "You can appeal by replying to the email we sent you.",
+                    "You can appeal with the link in the email we sent you.",
                 )
-                return redirect("account_login")
+                # Crisis help and the signed appeal link stay reachable (logged out).
+                if not request.path.startswith(self.open_paths()):
+                    return redirect("account_login")
         return self.get_response(request)
+
+    @staticmethod
+    def open_paths() -> tuple[str, ...]:
+        return (reverse("crisis"), "/safety/appeal/")

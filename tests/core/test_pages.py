@@ -43,3 +43,18 @@ def test_dashboard_shows_circles(client, membership):
     client.force_login(membership.user)
     body = client.get(reverse("dashboard")).content.decode()
     assert membership.circle.name in body
+
+
+def test_suspended_person_is_logged_out_but_still_reaches_crisis_help(client, member_user):
+    from django.utils import timezone
+
+    from connect.moderation.models import Suspension
+
+    client.force_login(member_user)
+    Suspension.objects.create(user=member_user, starts_at=timezone.now(), reason="test")
+    response = client.get(reverse("crisis"))
+    assert response.status_code == 200
+    assert "988" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302

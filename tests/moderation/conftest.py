@@ -1,7 +1,6 @@
 """Fixtures for safety tests: a circle with a facilitator, members and a
 moderator who is not in it."""
 
-import os
 from importlib import import_module
 
 import pytest
@@ -67,14 +66,3 @@ def post(circle):
         return Message.objects.create(circle=circle, author=author, body=body)
 
     return _post
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    """Session-scoped, as pytest-playwright's ``browser`` fixture needs: the shared
-    override in tests/conftest.py is function-scoped and fails with ScopeMismatch
-    (reported to the lead). Debian's chromium, no download."""
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    return {"headless": True, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
