@@ -8,6 +8,7 @@ person and occurrence backs it in the database.
 import hashlib
 import secrets
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import F
@@ -77,14 +78,18 @@ def _notify_members(circle_id, kind, title, body, url, exclude=()):
 def _materialise(series: MeetupSeries, keep_before: datetime | None = None) -> None:
     """Create the rows the rule asks for; drop untouched future rows it no longer has.
 
-    Past rows and rows someone moved or cancelled by hand are never touched;
-    ``keep_before`` marks "the past" (None: nothing is past, a new series).
+    Past rows and rows someone moved or cancelled by hand are never touched,
+    and they keep their local day: the new rule adds nothing on a day that
+    already had its meetup (or had it moved or cancelled). ``keep_before``
+    marks "the past" (None for a new series).
     """
+    tz = ZoneInfo(series.timezone)
     duration = recurrence.duration(series.duration_minutes)
     wanted = set(recurrence.utc_starts(rule_of(series)))
     if keep_before is not None:
         wanted = {start for start in wanted if start > keep_before}
     existing = {occ.original_start: occ for occ in series.occurrences.all()}
+    claimed_days = set()
     for start, occ in existing.items():
         future = keep_before is None or occ.starts_at > keep_before
         if future and occ.status == Occurrence.Status.SCHEDULED:
@@ -93,6 +98,8 @@ def _materialise(series: MeetupSeries, keep_before: datetime | None = None) -> N
             else:
                 # Same instant, maybe a new duration.
                 Occurrence.objects.filter(pk=occ.pk).update(ends_at=start + duration)
+        else:
+            claimed_days.add(start.astimezone(tz).date())
     Occurrence.objects.bulk_create(
         Occurrence(
             series=series,
@@ -102,6 +109,7 @@ def _materialise(series: MeetupSeries, keep_before: datetime | None = None) -> N
             ends_at=start + duration,
         )
         for start in sorted(wanted - set(existing))
+        if start.astimezone(tz).date() not in claimed_days
     )
 
 
