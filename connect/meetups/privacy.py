@@ -4,7 +4,7 @@ Discovered by the moderation app's export/deletion, which calls every app's
 ``privacy`` module.
 """
 
-from .models import RSVP, CheckIn, FeedToken, Feedback, MeetupPreference, NoticeLog
+from .models import RSVP, CheckIn, Feedback, FeedToken, MeetupPreference, NoticeLog
 from .services import release_places_of
 
 
