@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from connect.meetups import privacy, services
-from connect.meetups.models import RSVP, CheckIn, FeedToken, Feedback, Occurrence
+from connect.meetups.models import RSVP, CheckIn, Feedback, FeedToken, Occurrence
 
 
 def test_export_lists_rsvps_checkins_and_feedback(make_meetup, members):
