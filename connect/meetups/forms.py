@@ -86,6 +86,9 @@ class ScheduleForm(forms.Form):
         self.editing = editing
         if not self.is_bound and "mode" not in self.initial:
             self.initial["mode"] = circle.mode
+        if editing:
+            self.fields["start_date"].label = "Date of the next meetup with these details"
+            self.fields["count"].label = "Number of meetups from then on"
 
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")

@@ -16,6 +16,22 @@ from .models import RSVP, CheckIn, Feedback, MeetupPreference, Occurrence
 
 SLOT = timedelta(minutes=30)
 LIVE = (Occurrence.Status.SCHEDULED, Occurrence.Status.MOVED)
+SERIES_FIELDS = (
+    "title",
+    "mode",
+    "venue_name",
+    "venue_address",
+    "video_url",
+    "capacity",
+    "agenda",
+    "timezone",
+    "start_date",
+    "start_time",
+    "duration_minutes",
+    "frequency",
+    "until",
+    "count",
+)
 
 
 def can_schedule(membership: Membership | None) -> bool:
@@ -149,6 +165,24 @@ def feedback_summary(occurrence) -> dict:
         # Sorted by text so the order never hints at who wrote what.
         "notes": sorted(note for _, note in rows if note),
     }
+
+
+def edit_initial(series) -> dict:
+    """The edit form starts from the next upcoming meetup, not the series' first one.
+
+    Editing changes future meetups only, so the rule restarts at the next
+    meetup's local date, and a count means the meetups still to come.
+    """
+    initial = {name: getattr(series, name) for name in SERIES_FIELDS}
+    upcoming = series.occurrences.filter(
+        starts_at__gt=timezone.now(), status=Occurrence.Status.SCHEDULED
+    ).order_by("starts_at")
+    first = upcoming.first()
+    if first is not None:
+        initial["start_date"] = first.original_start.astimezone(ZoneInfo(series.timezone)).date()
+        if series.count:
+            initial["count"] = max(2, upcoming.count())
+    return initial
 
 
 def preference_for(user) -> MeetupPreference:

@@ -22,24 +22,7 @@ from connect.notifications.services import notify
 
 from . import recurrence
 from .models import RSVP, CheckIn, Feedback, FeedToken, MeetupSeries, Occurrence
-
-SERIES_FIELDS = (
-    "title",
-    "mode",
-    "venue_name",
-    "venue_address",
-    "video_url",
-    "capacity",
-    "agenda",
-    "timezone",
-    "start_date",
-    "start_time",
-    "duration_minutes",
-    "frequency",
-    "until",
-    "count",
-)
-
+from .selectors import SERIES_FIELDS  # noqa: F401  (re-exported for views and tests)
 
 CHECK_IN_WINDOW = timedelta(days=7)
 

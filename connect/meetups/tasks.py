@@ -9,10 +9,12 @@ hours and email preferences.
 
 import logging
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,9 +48,8 @@ def _claim_and_notify(occurrence, user, kind, title, body, url) -> bool:
 
 
 def _local(occurrence, user) -> str:
+    """The meetup's start in the person's own zone, for the notice text."""
     tz_name = getattr(getattr(user, "profile", None), "timezone", "") or "UTC"
-    from zoneinfo import ZoneInfo
-
     return occurrence.starts_at.astimezone(ZoneInfo(tz_name)).strftime("%A %-d %B, %H:%M %Z")
 
 
@@ -85,14 +86,15 @@ def send_due_reminders() -> int:
                     "user_id", flat=True
                 )
             )
+            people = list(_members(occurrence.circle_id))
             opted_out = set(
-                MeetupPreference.objects.filter(user__memberships__circle_id=occurrence.circle_id)
-                .filter(**{field: False})
+                MeetupPreference.objects.filter(user__in=people)
+                .filter(Q(**{field: False}) | Q(paused=True))
                 .values_list("user_id", flat=True)
-            ) | set(MeetupPreference.objects.filter(paused=True).values_list("user_id", flat=True))
+            )
             url = reverse("meetups:detail", args=[occurrence.pk])
             when = "tomorrow" if kind == NoticeLog.Kind.REMIND_24H else "in an hour"
-            for user in _members(occurrence.circle_id):
+            for user in people:
                 if user.pk in declined or user.pk in opted_out:
                     continue
                 if _claim_and_notify(

@@ -218,8 +218,9 @@ def edit_series(request, pk):
             messages.success(request, "Future meetups updated. Past ones stay as they were.")
             return redirect("meetups:circle", series.circle_id)
     else:
-        initial = {name: getattr(series, name) for name in services.SERIES_FIELDS}
-        form = ScheduleForm(circle=series.circle, initial=initial, editing=True)
+        form = ScheduleForm(
+            circle=series.circle, initial=selectors.edit_initial(series), editing=True
+        )
     return _render(
         request,
         "meetups/edit.html",

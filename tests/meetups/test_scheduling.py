@@ -301,3 +301,29 @@ def test_suggestions_on_the_page_prefill_the_form(client, circle, facilitator, m
         {"start_date": top.local.date().isoformat(), "start_time": top.local.strftime("%H:%M")},
     )
     assert prefilled.context["form"].initial["start_date"] == top.local.date().isoformat()
+
+
+def test_edit_page_starts_from_the_next_meetup_and_is_for_managers_only(
+    client, make_meetup, facilitator, members
+):
+    series, occurrences = make_meetup(start_date=future_tuesday(), frequency="weekly", count=4)
+    past_start = timezone.now() - timedelta(days=7)
+    Occurrence.objects.filter(pk=occurrences[0].pk).update(
+        starts_at=past_start, ends_at=past_start + timedelta(minutes=90)
+    )
+    url = reverse("meetups:edit_series", args=[series.pk])
+    client.force_login(members[0])
+    assert client.get(url).status_code == 404
+    client.force_login(facilitator)
+    response = client.get(url)
+    form = response.context["form"]
+    next_day = occurrences[1].starts_at.astimezone(LONDON).date()
+    assert form.initial["start_date"] == next_day
+    assert form.initial["count"] == 3
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data.update(start_date=next_day.isoformat(), start_time="19:15")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    future = Occurrence.objects.filter(starts_at__gt=timezone.now()).order_by("starts_at")
+    assert [o.starts_at.astimezone(LONDON).time() for o in future] == [time(19, 15)] * 3
+    assert Occurrence.objects.get(pk=occurrences[0].pk).starts_at == past_start
