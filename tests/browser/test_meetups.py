@@ -5,6 +5,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
@@ -24,6 +25,11 @@ def browser_type_launch_args():
     Same Debian chromium settings, headless."""
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     return {"headless": True, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def assert_accessible(page):
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
 
 
 def logged_in_context(browser, live_server, user):
@@ -54,6 +60,7 @@ def test_schedule_rsvp_and_download_ics(browser, live_server):
     facilitator = logged_in_context(browser, live_server, fay).new_page()
     facilitator.goto(f"{live_server.url}/meetups/circle/{circle.pk}/")
     expect(facilitator.get_by_role("heading", name="Schedule a meetup")).to_be_visible()
+    assert_accessible(facilitator)  # list, suggestions and the schedule form
     facilitator.get_by_label("Title").fill("Browser meetup")
     facilitator.get_by_label("In person").check()
     facilitator.get_by_label("Venue name").fill("Riverside Library café")
@@ -72,6 +79,9 @@ def test_schedule_rsvp_and_download_ics(browser, live_server):
     expect(member.get_by_text("Your RSVP is saved")).to_be_visible()
     expect(member.locator("ul.coming")).to_contain_text("Ann")
     assert RSVP.objects.get(user=ann).is_going
+
+    for page in (facilitator, member):  # the meetup page, as facilitator and as member
+        assert_accessible(page)
 
     with member.expect_download() as download_info:
         member.get_by_role("link", name="Download .ics").click()
