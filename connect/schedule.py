@@ -14,4 +14,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "connect.notifications.tasks.release_deferred_emails",
         "schedule": 300.0,
     },
+    "meetups-send-reminders": {
+        # 24 h and 1 h meetup reminders; each claimed once per person (NoticeLog).
+        "task": "connect.meetups.tasks.send_due_reminders",
+        "schedule": _env.float("CONNECT_MEETUP_REMINDER_INTERVAL", default=300.0),
+    },
+    "meetups-missed-you": {
+        # A gentle note after two missed meetups in a row, once per streak.
+        "task": "connect.meetups.tasks.send_missed_you_notes",
+        "schedule": 3600.0,
+    },
 }

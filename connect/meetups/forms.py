@@ -1,0 +1,212 @@
+"""Forms for scheduling and changing meetups, RSVPs, check-ins and reminder settings."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from django import forms
+from django.utils import timezone
+
+from . import recurrence
+from .models import RSVP, Feedback, Frequency, MeetupPreference, Mode
+
+TIMEZONES = sorted(available_timezones() - {"localtime", "Factory"})
+DURATIONS = [(60, "1 hour"), (90, "1 hour 30 minutes"), (120, "2 hours"), (150, "2 hours 30")]
+
+
+def https_only(value: str) -> None:
+    if value and not value.lower().startswith("https://"):
+        raise forms.ValidationError(
+            "Use a secure link that starts with https:// so the call stays private."
+        )
+
+
+class ScheduleForm(forms.Form):
+    title = forms.CharField(max_length=120, initial="Circle meetup")
+    mode = forms.ChoiceField(choices=Mode.choices, widget=forms.RadioSelect, label="Where")
+    venue_name = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Venue name",
+        help_text="First meetings should be in a public place, such as a café or a library. "
+        "Only members of the circle see the venue.",
+    )
+    venue_address = forms.CharField(
+        max_length=300, required=False, label="Venue address", help_text="Members only."
+    )
+    video_url = forms.URLField(
+        max_length=500,
+        required=False,
+        label="Video link",
+        validators=[https_only],
+        assume_scheme="https",
+        help_text="An https:// link. Only members of the circle see it.",
+    )
+    start_date = forms.DateField(
+        label="Date of the first meetup", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    timezone = forms.ChoiceField(
+        choices=[(name, name) for name in TIMEZONES],
+        label="Time zone",
+        help_text="The date and time above are in this zone. Each member sees them in their own.",
+    )
+    duration_minutes = forms.TypedChoiceField(
+        choices=DURATIONS, coerce=int, initial=90, label="How long"
+    )
+    frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.ONCE, label="Repeat")
+    until = forms.DateField(
+        required=False,
+        label="Repeat until (date)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For a repeating meetup: a last date, or a number of meetups below.",
+    )
+    count = forms.IntegerField(
+        required=False,
+        min_value=2,
+        max_value=recurrence.MAX_OCCURRENCES,
+        label="Number of meetups",
+    )
+    capacity = forms.IntegerField(
+        required=False,
+        label="Places (optional)",
+        help_text="Leave empty for everyone in the circle.",
+    )
+    agenda = forms.CharField(
+        max_length=1000,
+        required=False,
+        label="Agenda or prompt (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, circle, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.circle = circle
+        self.editing = editing
+        if not self.is_bound and "mode" not in self.initial:
+            self.initial["mode"] = circle.mode
+        if editing:
+            self.fields["start_date"].label = "Date of the next meetup with these details"
+            self.fields["count"].label = "Number of meetups from then on"
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        if capacity is None:
+            return None
+        if capacity < 2:
+            raise forms.ValidationError(
+                "A meetup needs at least 2 places (or leave this empty for no limit)."
+            )
+        if capacity > self.circle.capacity:
+            raise forms.ValidationError(
+                f"A meetup can't have more places than the circle has seats "
+                f"({self.circle.capacity})."
+            )
+        return capacity
+
+    def clean(self):
+        data = super().clean()
+        mode = data.get("mode")
+        if mode == Mode.IN_PERSON:
+            if not data.get("venue_name", "").strip():
+                self.add_error("venue_name", "Name the public place where you'll meet.")
+            if not data.get("venue_address", "").strip():
+                self.add_error("venue_address", "Give the venue's address (members only).")
+            data["video_url"] = ""
+        elif mode == Mode.VIRTUAL:
+            if not data.get("video_url") and "video_url" not in self.errors:
+                self.add_error("video_url", "Add the https:// video link for the call.")
+            data["venue_name"] = data["venue_address"] = ""
+
+        start_date, start_time, tz_name = (
+            data.get("start_date"),
+            data.get("start_time"),
+            data.get("timezone"),
+        )
+        if start_date and start_time and tz_name:
+            start = recurrence.to_utc(datetime.combine(start_date, start_time), tz_name)
+            if start <= timezone.now():
+                self.add_error("start_date", "This date and time has already passed.")
+            data["start_utc"] = start
+
+        frequency = data.get("frequency")
+        until, count = data.get("until"), data.get("count")
+        if frequency == Frequency.ONCE:
+            data["until"] = data["count"] = None
+        elif frequency:
+            if until and count:
+                self.add_error("count", "Choose an end date or a number of meetups, not both.")
+            elif not until and not count and "count" not in self.errors:
+                self.add_error("until", "A repeating meetup needs an end: a date or a number.")
+            if until and start_date and until < start_date:
+                self.add_error("until", "The series can't end before it starts.")
+            if until and start_date and (until - start_date).days > 366:
+                self.add_error("until", "Schedule at most a year ahead.")
+        return data
+
+    def series_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "mode": data["mode"],
+            "venue_name": data["venue_name"].strip(),
+            "venue_address": data["venue_address"].strip(),
+            "video_url": data["video_url"],
+            "capacity": data["capacity"],
+            "agenda": data["agenda"],
+            "timezone": data["timezone"],
+            "start_date": data["start_date"],
+            "start_time": data["start_time"],
+            "duration_minutes": data["duration_minutes"],
+            "frequency": data["frequency"],
+            "until": data["until"],
+            "count": data["count"],
+        }
+
+
+class MoveForm(forms.Form):
+    new_date = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
+    new_time = forms.TimeField(
+        label="New start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def __init__(self, *args, tz_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tz_name = tz_name
+        self.fields["new_time"].help_text = f"In {tz_name}, the series' time zone."
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_date") and data.get("new_time"):
+            local = datetime.combine(data["new_date"], data["new_time"])
+            if local.replace(tzinfo=ZoneInfo(self.tz_name)) <= timezone.now():
+                self.add_error("new_date", "This date and time has already passed.")
+        return data
+
+
+class RSVPForm(forms.Form):
+    answer = forms.ChoiceField(choices=RSVP.Answer.choices)
+
+
+class CheckInForm(forms.Form):
+    heard = forms.ChoiceField(
+        choices=[("", "I'd rather not say")] + list(Feedback.Heard.choices),
+        required=False,
+        widget=forms.RadioSelect,
+        label="Did you feel heard today? (optional, private)",
+        help_text="Only the facilitator sees a summary, without names. "
+        "It is never used to rank anyone.",
+    )
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Anything you'd like the facilitator to know? (optional, anonymous)",
+    )
+
+
+class MeetupPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = MeetupPreference
+        fields = ["remind_24h", "remind_1h", "paused"]

@@ -1,0 +1,331 @@
+"""Writes about meetups: scheduling, changes, RSVPs, check-ins, calendar feeds.
+
+Seats are counted under a row lock on the occurrence (``select_for_update``)
+so two people can never both take the last place; the unique RSVP row per
+person and occurrence backs it in the database.
+"""
+
+import hashlib
+import secrets
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from connect.circles.models import Membership
+from connect.moderation.selectors import is_suspended
+from connect.notifications.models import Kind
+from connect.notifications.services import notify
+
+from . import recurrence
+from .models import RSVP, CheckIn, Feedback, FeedToken, MeetupSeries, Occurrence
+from .selectors import SERIES_FIELDS  # noqa: F401  (re-exported for views and tests)
+
+CHECK_IN_WINDOW = timedelta(days=7)
+
+
+class MeetupError(Exception):
+    """A request the rules refuse; the message is shown to the person."""
+
+
+def rule_of(series: MeetupSeries) -> recurrence.Rule:
+    return recurrence.Rule(
+        timezone=series.timezone,
+        start_date=series.start_date,
+        start_time=series.start_time,
+        frequency=series.frequency,
+        until=series.until,
+        count=series.count,
+    )
+
+
+def _member_ids(circle_id: int) -> list[int]:
+    return list(
+        Membership.objects.filter(circle_id=circle_id, status=Membership.Status.ACTIVE).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def _notify_members(circle_id, kind, title, body, url, exclude=()):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in=_member_ids(circle_id)).exclude(pk__in=exclude)
+    for person in users:
+        notify(person, kind, title, body, url)
+
+
+def _materialise(series: MeetupSeries, keep_before: datetime | None = None) -> None:
+    """Create the rows the rule asks for; drop untouched future rows it no longer has.
+
+    Past rows and rows someone moved or cancelled by hand are never touched,
+    and they keep their local day: the new rule adds nothing on a day that
+    already had its meetup (or had it moved or cancelled). ``keep_before``
+    marks "the past" (None for a new series).
+    """
+    tz = ZoneInfo(series.timezone)
+    duration = recurrence.duration(series.duration_minutes)
+    wanted = set(recurrence.utc_starts(rule_of(series)))
+    if keep_before is not None:
+        wanted = {start for start in wanted if start > keep_before}
+    existing = {occ.original_start: occ for occ in series.occurrences.all()}
+    claimed_days = set()
+    for start, occ in existing.items():
+        future = keep_before is None or occ.starts_at > keep_before
+        if future and occ.status == Occurrence.Status.SCHEDULED:
+            if start not in wanted:
+                occ.delete()
+            else:
+                # Same instant, maybe a new duration.
+                Occurrence.objects.filter(pk=occ.pk).update(ends_at=start + duration)
+        else:
+            claimed_days.add(start.astimezone(tz).date())
+    Occurrence.objects.bulk_create(
+        Occurrence(
+            series=series,
+            circle_id=series.circle_id,
+            original_start=start,
+            starts_at=start,
+            ends_at=start + duration,
+        )
+        for start in sorted(wanted - set(existing))
+        if start.astimezone(tz).date() not in claimed_days
+    )
+
+
+@transaction.atomic
+def schedule_series(circle, by, **fields) -> MeetupSeries:
+    """Create a meetup (a series of one, or a recurring series) and its occurrences."""
+    series = MeetupSeries.objects.create(circle=circle, created_by=by, **fields)
+    _materialise(series)
+    first = series.occurrences.order_by("starts_at").first()
+    _notify_members(
+        circle.pk,
+        Kind.MEETUP,
+        f"New meetup: {series.title}",
+        f"{circle.name} has a new meetup. Open it to RSVP.",
+        reverse("meetups:detail", args=[first.pk]),
+        exclude=[by.pk],
+    )
+    return series
+
+
+@transaction.atomic
+def edit_series(series: MeetupSeries, by, **fields) -> MeetupSeries:
+    """Change a series from now on: past meetups and hand-moved ones stay as they were.
+
+    Future untouched occurrences whose instant is no longer in the rule are
+    removed (with their RSVPs; members are told to RSVP again).
+    """
+    series = MeetupSeries.objects.select_for_update().get(pk=series.pk)
+    for name, value in fields.items():
+        setattr(series, name, value)
+    series.sequence += 1
+    series.save()
+    _materialise(series, keep_before=timezone.now())
+    first = series.occurrences.filter(starts_at__gt=timezone.now()).order_by("starts_at").first()
+    if first is not None:
+        _notify_members(
+            series.circle_id,
+            Kind.MEETUP,
+            f"Meetup changed: {series.title}",
+            "The details of upcoming meetups changed. Please check the time and your RSVP.",
+            reverse("meetups:detail", args=[first.pk]),
+            exclude=[by.pk],
+        )
+    return series
+
+
+@transaction.atomic
+def cancel_occurrence(occurrence: Occurrence, by) -> Occurrence:
+    """Cancel one occurrence; the others stay. Members get a cancellation notice."""
+    occurrence = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
+    if occurrence.is_cancelled:
+        return occurrence
+    occurrence.status = Occurrence.Status.CANCELLED
+    occurrence.cancelled_at = timezone.now()
+    occurrence.save(update_fields=["status", "cancelled_at"])
+    MeetupSeries.objects.filter(pk=occurrence.series_id).update(sequence=F("sequence") + 1)
+    from .tasks import send_cancellation
+
+    pk = occurrence.pk
+    transaction.on_commit(lambda: send_cancellation.delay(pk))
+    return occurrence
+
+
+@transaction.atomic
+def move_occurrence(occurrence: Occurrence, by, new_date: date, new_time: time) -> Occurrence:
+    """Move one occurrence to another local date/time (in the series' zone)."""
+    occurrence = (
+        Occurrence.objects.select_for_update().select_related("series").get(pk=occurrence.pk)
+    )
+    if occurrence.is_cancelled:
+        raise MeetupError("A cancelled meetup can't be moved.")
+    series = occurrence.series
+    start = recurrence.to_utc(datetime.combine(new_date, new_time), series.timezone)
+    if start <= timezone.now():
+        raise MeetupError("Pick a time that hasn't passed yet.")
+    occurrence.starts_at = start
+    occurrence.ends_at = start + recurrence.duration(series.duration_minutes)
+    occurrence.status = Occurrence.Status.MOVED
+    occurrence.save(update_fields=["starts_at", "ends_at", "status"])
+    MeetupSeries.objects.filter(pk=series.pk).update(sequence=F("sequence") + 1)
+    # A moved meetup sends its reminders again for the new time.
+    occurrence.notices.filter(kind__in=["24h", "1h"]).delete()
+    _notify_members(
+        series.circle_id,
+        Kind.MEETUP,
+        f"Meetup moved: {series.title}",
+        "One meetup has a new time. Please check it and your RSVP.",
+        reverse("meetups:detail", args=[occurrence.pk]),
+        exclude=[by.pk],
+    )
+    return occurrence
+
+
+def _promote_waitlist(occurrence: Occurrence) -> RSVP | None:
+    """Give free places to the first people waiting (call with the occurrence locked)."""
+    capacity = occurrence.series.capacity
+    going = RSVP.objects.filter(occurrence=occurrence, answer=RSVP.Answer.YES, waitlisted=False)
+    promoted = None
+    while capacity is None or going.count() < capacity:
+        first = (
+            RSVP.objects.filter(occurrence=occurrence, waitlisted=True)
+            .order_by("waitlisted_at", "id")
+            .select_related("user")
+            .first()
+        )
+        if first is None:
+            break
+        first.waitlisted = False
+        first.waitlisted_at = None
+        first.save(update_fields=["waitlisted", "waitlisted_at", "updated_at"])
+        notify(
+            first.user,
+            Kind.MEETUP,
+            f"A place opened up: {occurrence.series.title}",
+            "You were on the waiting list and now have a place. "
+            "If you can't come any more, change your RSVP so the next person can.",
+            reverse("meetups:detail", args=[occurrence.pk]),
+        )
+        promoted = first
+    return promoted
+
+
+@transaction.atomic
+def rsvp(occurrence: Occurrence, user, answer: str) -> RSVP:
+    """Answer yes / maybe / no. A "yes" beyond the capacity joins the waiting list."""
+    if answer not in RSVP.Answer.values:
+        raise MeetupError("Choose yes, maybe or no.")
+    occurrence = (
+        Occurrence.objects.select_for_update().select_related("series").get(pk=occurrence.pk)
+    )
+    if not Membership.objects.filter(
+        circle_id=occurrence.circle_id, user=user, status=Membership.Status.ACTIVE
+    ).exists():
+        raise MeetupError("Only members of the circle can RSVP.")
+    if is_suspended(user.pk):
+        raise MeetupError("Your account is suspended, so you can't RSVP right now.")
+    if occurrence.is_cancelled:
+        raise MeetupError("This meetup was cancelled.")
+    if occurrence.starts_at <= timezone.now():
+        raise MeetupError("This meetup has already started.")
+
+    current = RSVP.objects.filter(occurrence=occurrence, user=user).first()
+    was_going = current is not None and current.is_going
+    if answer == RSVP.Answer.YES:
+        if current is not None and current.answer == RSVP.Answer.YES:
+            return current  # already going, or keeps their place in the queue
+        capacity = occurrence.series.capacity
+        going = RSVP.objects.filter(
+            occurrence=occurrence, answer=RSVP.Answer.YES, waitlisted=False
+        ).count()
+        full = capacity is not None and going >= capacity
+        values = {
+            "answer": answer,
+            "waitlisted": full,
+            "waitlisted_at": timezone.now() if full else None,
+        }
+    else:
+        values = {"answer": answer, "waitlisted": False, "waitlisted_at": None}
+    result, _ = RSVP.objects.update_or_create(occurrence=occurrence, user=user, defaults=values)
+    if was_going and answer != RSVP.Answer.YES:
+        _promote_waitlist(occurrence)
+    return result
+
+
+def release_places_of(user) -> None:
+    """Delete the person's RSVPs and hand any place they held to the next person."""
+    occurrence_ids = list(
+        RSVP.objects.filter(user=user, answer=RSVP.Answer.YES, waitlisted=False).values_list(
+            "occurrence_id", flat=True
+        )
+    )
+    RSVP.objects.filter(user=user).delete()
+    for pk in occurrence_ids:
+        with transaction.atomic():
+            occurrence = Occurrence.objects.select_for_update().select_related("series").get(pk=pk)
+            if not occurrence.is_cancelled and occurrence.starts_at > timezone.now():
+                _promote_waitlist(occurrence)
+
+
+def check_in_open(occurrence: Occurrence, now=None) -> bool:
+    """Check-in opens when the meetup starts and stays open for a week after it ends."""
+    now = now or timezone.now()
+    return (
+        not occurrence.is_cancelled
+        and occurrence.starts_at <= now
+        and now <= occurrence.ends_at + CHECK_IN_WINDOW
+    )
+
+
+@transaction.atomic
+def check_in(occurrence: Occurrence, user, heard: str = "", note: str = "") -> CheckIn:
+    """Mark that ``user`` was there, with the optional private "felt heard" answer."""
+    if not Membership.objects.filter(
+        circle_id=occurrence.circle_id, user=user, status=Membership.Status.ACTIVE
+    ).exists():
+        raise MeetupError("Only members of the circle can check in.")
+    if not check_in_open(occurrence):
+        raise MeetupError("Check-in opens when the meetup starts and closes a week after.")
+    checkin, _ = CheckIn.objects.get_or_create(occurrence=occurrence, user=user)
+    if heard:
+        Feedback.objects.update_or_create(
+            occurrence=occurrence, user=user, defaults={"heard": heard, "note": note.strip()}
+        )
+    return checkin
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_feed_token(user) -> str:
+    """Revoke any current feed and issue a new secret; returns it (shown once)."""
+    FeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token = secrets.token_urlsafe(32)
+    FeedToken.objects.create(user=user, token_hash=_hash(token))
+    return token
+
+
+def revoke_feed_token(user) -> int:
+    return FeedToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def feed_user(token: str):
+    """The person whose active feed has this secret, or None (revoked or unknown)."""
+    row = (
+        FeedToken.objects.filter(token_hash=_hash(token), revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if row is None or not row.user.is_active:
+        return None
+    FeedToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+    return row.user

@@ -1,0 +1,21 @@
+"""Template tags so other apps' pages can show meetups with a one-line include."""
+
+from django import template
+
+from connect.meetups import selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def next_meetup_of(user):
+    """``{% next_meetup_of user as next_meetup %}``: the person's next meetup or None."""
+    return selectors.next_meetup_for(user)
+
+
+@register.simple_tag
+def circle_meetups_of(circle, user, limit=3):
+    """``{% circle_meetups_of circle user as meetups %}``: upcoming meetups (members only)."""
+    if circle is None or not selectors.active_membership(user, circle.pk):
+        return []
+    return selectors.circle_upcoming(circle.pk, user, limit=limit)

@@ -1,0 +1,304 @@
+"""Meetup pages. Thin: permissions via selectors, writes via services.
+
+Every member-only page answers 404 to non-members, so nobody outside a circle
+learns a meetup's time, venue, video link or who is coming.
+"""
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from connect.circles.selectors import active_membership
+
+from . import ics, selectors, services
+from .forms import CheckInForm, MeetupPreferenceForm, MoveForm, RSVPForm, ScheduleForm
+from .models import MeetupSeries
+
+FEED_SESSION_KEY = "meetups_new_feed_url"
+
+
+def _tz(user) -> ZoneInfo:
+    profile = getattr(user, "profile", None)
+    try:
+        return ZoneInfo(getattr(profile, "timezone", "") or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _render(request, template, context, status=200):
+    """Render with every time in the viewer's own zone."""
+    with timezone.override(_tz(request.user)):
+        return render(request, template, context, status=status)
+
+
+def _membership_or_404(user, circle_id):
+    membership = active_membership(user, circle_id)
+    if membership is None:
+        raise Http404("No such circle.")
+    return membership
+
+
+def _occurrence_or_404(user, pk):
+    found = selectors.occurrence_for_member(user, pk)
+    if found is None:
+        raise Http404("No such meetup.")
+    return found
+
+
+def _week_of(request) -> date:
+    """The week to suggest times for: ?week=YYYY-MM-DD, else the coming seven days' week."""
+    try:
+        return date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        return (timezone.now() + timedelta(days=1)).date()
+
+
+@login_required
+def circle_meetups(request, circle_id):
+    """A circle's upcoming meetups, and the schedule form for those who may schedule."""
+    membership = _membership_or_404(request.user, circle_id)
+    circle = membership.circle
+    may_schedule = selectors.can_schedule(membership)
+    form = None
+    if may_schedule:
+        if request.method == "POST":
+            form = ScheduleForm(request.POST, circle=circle)
+            if form.is_valid():
+                series = services.schedule_series(circle, request.user, **form.series_fields())
+                first = series.occurrences.order_by("starts_at").first()
+                messages.success(request, "Meetup scheduled. Members have been told.")
+                return redirect("meetups:detail", first.pk)
+        else:
+            initial = {"timezone": _tz(request.user).key}
+            for key in ("start_date", "start_time"):
+                if request.GET.get(key):
+                    initial[key] = request.GET[key]
+            form = ScheduleForm(circle=circle, initial=initial)
+    elif request.method == "POST":
+        raise Http404("Scheduling is not open to you in this circle.")
+
+    week_of = _week_of(request)
+    suggestions = []
+    if may_schedule:
+        scheduler_tz = form["timezone"].value() or _tz(request.user).key
+        try:
+            ZoneInfo(scheduler_tz)
+        except (KeyError, ValueError):
+            scheduler_tz = "UTC"
+        suggestions = selectors.suggest_times(circle.pk, scheduler_tz, week_of)
+    context = {
+        "circle": circle,
+        "membership": membership,
+        "occurrences": selectors.circle_upcoming(circle.pk, request.user),
+        "recent": selectors.circle_recent(circle.pk),
+        "form": form,
+        "may_schedule": may_schedule,
+        "suggestions": suggestions,
+        "week_of": week_of,
+        "next_week": week_of + timedelta(days=7),
+        "prev_week": week_of - timedelta(days=7),
+    }
+    status = 400 if form is not None and form.errors else 200
+    return _render(request, "meetups/circle.html", context, status=status)
+
+
+@login_required
+def detail(request, pk, move_form=None, checkin_form=None, status=200):
+    """One occurrence: time in the viewer's zone, venue/link, who is coming, RSVP, check-in."""
+    occurrence, membership = _occurrence_or_404(request.user, pk)
+    manage = selectors.can_manage(membership, occurrence.series)
+    now = timezone.now()
+    context = {
+        "occurrence": occurrence,
+        "series": occurrence.series,
+        "circle": occurrence.circle,
+        "membership": membership,
+        "people": selectors.people_of(occurrence),
+        "my_rsvp": selectors.my_rsvp(occurrence, request.user),
+        "rsvp_choices": RSVPForm.base_fields["answer"].choices,
+        "upcoming": occurrence.starts_at > now and not occurrence.is_cancelled,
+        "can_manage": manage,
+        "move_form": move_form
+        or (MoveForm(tz_name=occurrence.series.timezone) if manage else None),
+        "check_in_open": services.check_in_open(occurrence, now),
+        "checked_in": selectors.has_checked_in(occurrence, request.user),
+        "checkin_form": checkin_form or CheckInForm(),
+        "summary": selectors.feedback_summary(occurrence) if membership.is_facilitator else None,
+        "viewer_tz": _tz(request.user).key,
+    }
+    return _render(request, "meetups/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def occurrence_ics(request, pk):
+    occurrence, _ = _occurrence_or_404(request.user, pk)
+    series = occurrence.series
+    occurrences = list(series.occurrences.select_related("series").order_by("starts_at"))
+    # The page's own occurrence first so the file's link points back to it.
+    occurrences.sort(key=lambda occ: occ.pk != occurrence.pk)
+    body = ics.series_calendar(series, occurrences)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meetup-{occurrence.pk}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def rsvp(request, pk):
+    occurrence, _ = _occurrence_or_404(request.user, pk)
+    form = RSVPForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose yes, maybe or no.")
+        return redirect("meetups:detail", pk)
+    try:
+        row = services.rsvp(occurrence, request.user, form.cleaned_data["answer"])
+    except services.MeetupError as exc:
+        messages.error(request, str(exc))
+        return redirect("meetups:detail", pk)
+    if row.waitlisted:
+        messages.info(
+            request, "It's full, so you're on the waiting list. We'll tell you if a place opens."
+        )
+    else:
+        messages.success(request, f"Your RSVP is saved: {row.get_answer_display()}.")
+    return redirect("meetups:detail", pk)
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    occurrence, membership = _occurrence_or_404(request.user, pk)
+    if not selectors.can_manage(membership, occurrence.series):
+        raise Http404("No such meetup.")
+    services.cancel_occurrence(occurrence, request.user)
+    messages.success(request, "This meetup is cancelled. Members are being told.")
+    return redirect("meetups:detail", pk)
+
+
+@login_required
+@require_POST
+def move(request, pk):
+    occurrence, membership = _occurrence_or_404(request.user, pk)
+    if not selectors.can_manage(membership, occurrence.series):
+        raise Http404("No such meetup.")
+    form = MoveForm(request.POST, tz_name=occurrence.series.timezone)
+    if form.is_valid():
+        try:
+            data = form.cleaned_data
+            services.move_occurrence(occurrence, request.user, data["new_date"], data["new_time"])
+        except services.MeetupError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Meetup moved. Members have been told.")
+            return redirect("meetups:detail", pk)
+    return detail(request, pk, move_form=form, status=400)
+
+
+@login_required
+def edit_series(request, pk):
+    series = MeetupSeries.objects.select_related("circle").filter(pk=pk).first()
+    if series is None:
+        raise Http404("No such meetup.")
+    membership = _membership_or_404(request.user, series.circle_id)
+    if not selectors.can_manage(membership, series):
+        raise Http404("No such meetup.")
+    if request.method == "POST":
+        form = ScheduleForm(request.POST, circle=series.circle, editing=True)
+        if form.is_valid():
+            services.edit_series(series, request.user, **form.series_fields())
+            messages.success(request, "Future meetups updated. Past ones stay as they were.")
+            return redirect("meetups:circle", series.circle_id)
+    else:
+        form = ScheduleForm(
+            circle=series.circle, initial=selectors.edit_initial(series), editing=True
+        )
+    return _render(
+        request,
+        "meetups/edit.html",
+        {"form": form, "series": series, "circle": series.circle},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def check_in(request, pk):
+    occurrence, _ = _occurrence_or_404(request.user, pk)
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        return detail(request, pk, checkin_form=form, status=400)
+    try:
+        services.check_in(
+            occurrence, request.user, form.cleaned_data["heard"], form.cleaned_data["note"]
+        )
+    except services.MeetupError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Thanks for checking in.")
+    return redirect("meetups:detail", pk)
+
+
+@login_required
+def feed_settings(request):
+    """Manage the private calendar feed: issue (or re-issue) and revoke."""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "issue":
+            token = services.issue_feed_token(request.user)
+            url = request.build_absolute_uri(reverse("meetups:feed", args=[token]))
+            request.session[FEED_SESSION_KEY] = url
+            messages.success(request, "Your new calendar link is ready. Old links stop working.")
+        elif action == "revoke":
+            services.revoke_feed_token(request.user)
+            messages.success(request, "Your calendar link is switched off.")
+        return redirect("meetups:feed_settings")
+    context = {
+        "new_url": request.session.pop(FEED_SESSION_KEY, None),
+        "active": request.user.meetup_feed_tokens.filter(revoked_at__isnull=True).first(),
+    }
+    return _render(request, "meetups/feed.html", context)
+
+
+@require_GET
+def feed(request, token):
+    """The private feed: no login (calendar apps can't log in); 404 once revoked."""
+    user = services.feed_user(token)
+    if user is None:
+        raise Http404("No such calendar.")
+    body = ics.feed_calendar(user, selectors.feed_occurrences(user))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+def preferences(request):
+    pref = selectors.preference_for(request.user)
+    form = MeetupPreferenceForm(request.POST or None, instance=pref)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Meetup reminder settings saved.")
+        return redirect("meetups:preferences")
+    return _render(request, "meetups/preferences.html", {"form": form})
+
+
+@login_required
+@require_GET
+def step_back(request, circle_id):
+    """Where the "we missed you" note leads: easy ways to pause or leave, no guilt."""
+    membership = _membership_or_404(request.user, circle_id)
+    return _render(
+        request,
+        "meetups/step_back.html",
+        {"circle": membership.circle, "pref": selectors.preference_for(request.user)},
+    )
