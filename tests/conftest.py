@@ -6,6 +6,7 @@ are not configured; ``browser`` tests drive Debian's chromium.
 """
 
 import os
+from importlib import import_module
 
 import pytest
 from django.core.cache import cache
@@ -49,6 +50,37 @@ def _celery_mode(request, settings):
     app.conf.task_eager_propagates = not real
     yield
     app.conf.task_always_eager = False
+
+
+def _db_fixture_for(request) -> str | None:
+    """Which database fixture the test uses, if any."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction") or names & {"transactional_db", "live_server"}:
+        return "transactional_db"
+    if marker or "db" in names:
+        return "db"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _seed_data(request):
+    """Bring back the data migrations' rows (topics, the site, the Moderators
+    group) after a transactional test's flush has emptied the tables."""
+    fixture = _db_fixture_for(request)
+    if fixture is None:
+        return
+    request.getfixturevalue(fixture)
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Topic
+
+    if not Topic.objects.exists():
+        import_module("accounts.migrations.0002_seed_topics").seed(apps, None)
+    if not Group.objects.filter(name="Moderators").exists():
+        migration = "connect.moderation.migrations.0003_moderators_group_and_audit_trigger"
+        import_module(migration).create_group(apps, None)
 
 
 @pytest.fixture(autouse=True)

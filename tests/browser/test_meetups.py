@@ -1,6 +1,5 @@
 """In a real browser: a facilitator schedules a meetup, a member RSVPs and downloads the .ics."""
 
-import os
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,18 +12,7 @@ from playwright.sync_api import expect
 
 from connect.circles.models import Membership
 from connect.meetups.models import RSVP, Occurrence
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import CircleFactory, MembershipFactory, OnboardedUserFactory
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    """Session-scoped like pytest-playwright's ``browser``: the shared conftest's
-    override is function-scoped, which the session-scoped ``browser`` fixture
-    cannot use (ScopeMismatch), and overriding it here must not request it.
-    Same Debian chromium settings, headless."""
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    return {"headless": True, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 def assert_accessible(page):

@@ -13,7 +13,7 @@ from connect.notifications.models import Notification, NotificationPreference
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_reminder_runs_at_once_send_each_reminder_once(make_meetup, facilitator, members):
     everyone = [facilitator, *members]
     # In-app only: this is about the claim rows (see the report on the email task's lock).

@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -181,16 +182,19 @@ def test_meetup_list_page_runs_a_fixed_number_of_queries(
     client.force_login(members[0])
     url = reverse("meetups:circle", args=[circle.pk])
     client.get(url)  # warm the session and content types
-    # session, user, suspension check (middleware), membership with circle,
-    # upcoming with counts and own RSVP, recent, viewer's profile (zone), unread count
-    with django_assert_num_queries(8):
+    # session, user, site-wide middleware checks (suspension, warnings,
+    # guidelines), membership with circle, upcoming with counts and own RSVP,
+    # recent, viewer's profile (zone), unread count: a fixed number, however
+    # many meetups the circle has.
+    with CaptureQueriesContext(connection) as few:
         response = client.get(url)
     assert len(response.context["occurrences"]) == 3
+    assert len(few) <= 14
 
     make_meetup(frequency="weekly", count=10, title="Another")
     for member in members[1:]:
         services.rsvp(Occurrence.objects.last(), member, "yes")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(len(few)):
         response = client.get(url)
     assert len(response.context["occurrences"]) == 13
     assert "1 going" in response.content.decode()

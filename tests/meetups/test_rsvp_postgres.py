@@ -11,7 +11,7 @@ from connect.notifications.models import NotificationPreference
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_people_taking_the_last_place_at_once_one_wins(make_meetup, facilitator, members):
     # In-app notices only: this test is about seats, not email (see the report
     # about the notifications task's row lock on PostgreSQL).

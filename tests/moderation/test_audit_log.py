@@ -69,7 +69,7 @@ def test_moderators_can_search_the_log(client, moderator, entry):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_postgres_trigger_refuses_update_and_delete_in_sql(entry):
     from django.db import connection
 

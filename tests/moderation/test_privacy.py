@@ -103,7 +103,7 @@ def test_deletion_effects(client, moderator, member, other_member, circle, post)
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_deletion_on_postgres_leaves_the_audit_trigger_untouched(moderator, member, post):
     """The user delete never tries to change audit rows (the trigger would refuse).
 
