@@ -76,7 +76,7 @@ def membership(db):
     return MembershipFactory()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """pytest-playwright drives Debian's chromium; no browser is downloaded."""
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
