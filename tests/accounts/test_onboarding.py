@@ -288,3 +288,17 @@ def test_onboard_helper_still_matches_forms():
     user = UserFactory()
     profile = onboard(user)
     assert profile.is_onboarded
+
+
+def test_profile_page_queries_do_not_grow_with_topics(client, django_assert_num_queries):
+    person = UserFactory()
+    onboard(person, topics={"grief": 3})
+    client.force_login(person)
+    client.get(reverse("profile"))
+    # session, user, suspension check, profile, unread count, topics with names
+    with django_assert_num_queries(6):
+        client.get(reverse("profile"))
+    onboard(person, topics={slug: 2 for slug in ["grief", "anxiety", "loneliness", "students"]})
+    with django_assert_num_queries(6):
+        body = client.get(reverse("profile")).content.decode()
+    assert "Students — matters quite a lot" in body
