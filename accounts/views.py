@@ -26,14 +26,14 @@ def profile(request):
             "profile": profile,
             "topic_weights": topics,
             "language_names": [languages.get(code, code) for code in profile.languages],
-            "availability_summary": _availability_summary(profile.availability, slot_label),
+            "availability_summary": availability_summary(profile.availability),
             "steps": onboarding.STEPS,
             "progress": onboarding.progress(profile),
         },
     )
 
 
-def _availability_summary(cells, slot_label) -> list[str]:
+def availability_summary(cells) -> list[str]:
     """Merge runs of consecutive cells into "Monday 18:00–21:00" lines."""
     runs: list[list[int]] = []
     for cell in sorted(cells):
