@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Profile, ProfileTopic, Topic
+from accounts.views import availability_summary
 from tests.accounts.helpers import LONDON_ID, valid_steps
 from tests.factories import UserFactory, onboard
 
@@ -302,3 +303,12 @@ def test_profile_page_queries_do_not_grow_with_topics(client, django_assert_num_
     with django_assert_num_queries(6):
         body = client.get(reverse("profile")).content.decode()
     assert "Students — matters quite a lot" in body
+
+
+def test_availability_summary_merges_runs_within_a_day():
+    assert availability_summary([36, 37, 38, 39, 40, 41, 132]) == [
+        "Monday 18:00–21:00",
+        "Wednesday 18:00–18:30",
+    ]
+    assert availability_summary([47, 48]) == ["Monday 23:30–00:00", "Tuesday 00:00–00:30"]
+    assert availability_summary([]) == []
