@@ -1,12 +1,48 @@
-"""Connect's allauth adapter: where people land after logging in."""
+"""Connect's allauth adapter: who may log in, and where people land after logging in."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import reverse
+
+from connect.moderation.selectors import active_suspension
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
-        profile = getattr(request.user, "profile", None)
-        if profile is not None and not profile.is_onboarded:
+        """People who have not finished onboarding continue it after logging in."""
+        if _needs_onboarding(request.user):
             return reverse("onboarding")
         return super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request):
+        """Confirming the sign-up email logs the person in: onboarding comes next."""
+        if _needs_onboarding(request.user):
+            return reverse("onboarding")
+        return super().get_signup_redirect_url(request)
+
+    def send_mail(self, template_prefix, email, context):
+        """Every account email can link back to the site (and its crisis page)."""
+        return super().send_mail(template_prefix, email, {**context, "site_url": settings.SITE_URL})
+
+    def pre_login(self, request, user, **kwargs):
+        """Refuse to log in a person with an active suspension, and say why."""
+        suspension = active_suspension(user.pk)
+        if suspension is not None:
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            until = f" until {suspension.ends_at:%d %B %Y %H:%M} UTC" if suspension.ends_at else ""
+            messages.error(
+                request,
+                f"Your account is suspended{until}, so you can't log in. "
+                "You can appeal by replying to the email we sent you.",
+            )
+            return redirect("account_login")
+        return super().pre_login(request, user, **kwargs)
+
+
+def _needs_onboarding(user) -> bool:
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    return profile is not None and not profile.is_onboarded

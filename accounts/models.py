@@ -1,5 +1,6 @@
 """Identity (User) and the onboarding profile that matching reads."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -117,6 +118,8 @@ class Profile(models.Model):
         default=False, help_text="Waiting to be matched into a circle (a seeker)."
     )
     waiting_rounds = models.PositiveIntegerField(default=0)
+    # How many onboarding steps are saved, so a person can stop and resume.
+    onboarding_step = models.PositiveSmallIntegerField(default=0)
     onboarded_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -139,6 +142,11 @@ class Profile(models.Model):
     @property
     def is_onboarded(self) -> bool:
         return self.onboarded_at is not None
+
+    @property
+    def guidelines_current(self) -> bool:
+        """Whether the person accepted the guidelines version in force now."""
+        return self.guidelines_version == settings.CONNECT_GUIDELINES_VERSION
 
 
 class ProfileTopic(models.Model):

@@ -28,8 +28,14 @@ def utc_free_slots(local_cells, tz_name: str, week_start: datetime) -> frozenset
     Each UTC cell is mapped to the local wall-clock time at that instant with
     ``zoneinfo``, so DST changes inside the target week (and half-hour zones
     such as Asia/Kolkata) come out right: the person stays free at the same
-    local times, and the UTC cells shift where the clocks change.
+    local times, and the UTC cells shift where the clocks change. A local
+    half-hour skipped by a spring change has no UTC cell; one repeated by an
+    autumn change has two. In zones offset by 45 minutes (Asia/Kathmandu) a
+    UTC cell counts as free when it starts inside a free local cell.
     """
+    if week_start.tzinfo is None or week_start.utcoffset() != timedelta(0):
+        # A naive datetime would be read in the server's zone: refuse it.
+        raise ValueError("week_start must be an aware datetime in UTC.")
     tz = ZoneInfo(tz_name)
     wanted = set(local_cells)
     step = timedelta(minutes=30)

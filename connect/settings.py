@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "connect.core.middleware.SuspendedUserMiddleware",
+    "accounts.middleware.GuidelinesMiddleware",
     "connect.moderation.middleware.PendingWarningMiddleware",
 ]
 

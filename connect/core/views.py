@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from accounts import onboarding
 from connect.circles.selectors import circles_of
 
 from .crisis import resources_for
@@ -24,7 +25,12 @@ def dashboard(request):
     return render(
         request,
         "core/dashboard.html",
-        {"profile": profile, "circles": circles_of(request.user).order_by("name")},
+        {
+            "profile": profile,
+            "circles": circles_of(request.user).order_by("name"),
+            "progress": onboarding.progress(profile),
+            "next_step": onboarding.next_step(profile),
+        },
     )
 
 

@@ -1,0 +1,311 @@
+"""One form per onboarding step; each is also the "edit" form on My profile.
+
+Forms only validate. ``accounts.services`` writes, so a form with any error
+saves nothing.
+"""
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from django import forms
+from django.conf import settings
+
+from . import cities
+from .models import Mode, Profile, Topic
+from .selectors import SLOTS_PER_DAY, SLOTS_PER_WEEK
+
+ZONE_NAMES = frozenset(available_timezones())
+MAX_TOPICS = 6
+WEIGHT_CHOICES = [(1, "A little"), (2, "Quite a lot"), (3, "A lot")]
+SIZE_CHOICES = [(n, str(n)) for n in range(4, 9)]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+# ISO 639-1 codes of common languages; circles form per language.
+LANGUAGE_CHOICES = [
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("fr", "French"),
+    ("de", "German"),
+    ("it", "Italian"),
+    ("pt", "Portuguese"),
+    ("nl", "Dutch"),
+    ("pl", "Polish"),
+    ("tr", "Turkish"),
+    ("ar", "Arabic"),
+    ("hi", "Hindi"),
+    ("ur", "Urdu"),
+    ("bn", "Bengali"),
+    ("zh", "Chinese"),
+    ("ja", "Japanese"),
+    ("ko", "Korean"),
+    ("ru", "Russian"),
+    ("uk", "Ukrainian"),
+]
+
+
+def slot_label(cell: int) -> str:
+    """ "Monday 18:00–18:30" for a cell of the local week."""
+    day, half_hour = divmod(cell, SLOTS_PER_DAY)
+    start = half_hour * 30
+    end = start + 30
+    return f"{DAYS[day]} {start // 60:02d}:{start % 60:02d}–{end // 60 % 24:02d}:{end % 60:02d}"
+
+
+class AboutForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["display_name", "pronouns", "about"]
+        labels = {
+            "display_name": "Display name",
+            "pronouns": "Pronouns (optional)",
+            "about": "A few words about you (optional)",
+        }
+        help_texts = {
+            "display_name": "What your circle will call you. A first name or a pseudonym is fine.",
+            "pronouns": "For example she/her, he/him, they/them.",
+            "about": "Up to 500 characters. Only members of your circles see it.",
+        }
+        widgets = {"about": forms.Textarea(attrs={"rows": 4, "maxlength": 500})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+        self.fields["display_name"].error_messages["required"] = (
+            "Choose a display name (a pseudonym is fine)."
+        )
+
+    def clean_display_name(self):
+        return " ".join(self.cleaned_data["display_name"].split())
+
+
+class AgreementsForm(forms.Form):
+    adult = forms.BooleanField(
+        label="I am 18 or older.",
+        error_messages={"required": "Connect is for adults: you must be 18 or older to join."},
+    )
+    guidelines = forms.BooleanField(
+        error_messages={
+            "required": "Please accept the community guidelines: every circle relies on them."
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("instance", None)
+        super().__init__(*args, **kwargs)
+        self.fields["guidelines"].label = (
+            "I have read and accept the community guidelines "
+            f"(version {settings.CONNECT_GUIDELINES_VERSION})."
+        )
+
+
+class TopicsForm(forms.Form):
+    """Pick 1–6 topics; each picked topic gets a weight 1–3."""
+
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Topics",
+        error_messages={"required": "Pick at least one topic."},
+    )
+
+    def __init__(self, *args, instance: Profile | None = None, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+        self.topic_list = list(Topic.objects.all())
+        weights = {}
+        if instance is not None and instance.pk and not self.is_bound:
+            weights = dict(instance.topic_weights.values_list("topic_id", "weight"))
+            self.initial["topics"] = list(weights)
+        for topic in self.topic_list:
+            self.fields[f"weight_{topic.pk}"] = forms.TypedChoiceField(
+                label=f"How much {topic.name} matters",
+                choices=WEIGHT_CHOICES,
+                coerce=int,
+                initial=weights.get(topic.pk, 2),
+                required=False,
+            )
+
+    def clean_topics(self):
+        topics = self.cleaned_data["topics"]
+        if len(topics) > MAX_TOPICS:
+            raise forms.ValidationError(
+                f"Pick at most {MAX_TOPICS} topics (you picked {len(topics)})."
+            )
+        return topics
+
+    def clean(self):
+        cleaned = super().clean()
+        weights = {}
+        for topic in cleaned.get("topics") or ():
+            weights[topic.pk] = cleaned.get(f"weight_{topic.pk}") or 2
+        cleaned["weights"] = weights
+        return cleaned
+
+    def rows(self):
+        """(topic, checkbox, weight field) per topic, for the template."""
+        checkboxes = {int(str(box.data["value"])): box for box in self["topics"]}
+        return [(t, checkboxes[t.pk], self[f"weight_{t.pk}"]) for t in self.topic_list]
+
+
+class WhereForm(forms.Form):
+    """Mode, approximate area (a city from the offline list) and travel radius."""
+
+    mode = forms.ChoiceField(
+        label="How would you like to meet?",
+        choices=Mode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how you'd like to meet."},
+    )
+    city = forms.CharField(
+        label="Your city",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Only the city is kept (its centre point), never your address.",
+    )
+    radius_km = forms.IntegerField(
+        label="How far would you travel to meet? (km)",
+        min_value=1,
+        max_value=100,
+        error_messages={
+            "required": "Enter a distance between 1 and 100 km.",
+            "min_value": "Enter a distance between 1 and 100 km.",
+            "max_value": "Enter a distance between 1 and 100 km.",
+            "invalid": "Enter a whole number of kilometres between 1 and 100.",
+        },
+    )
+
+    def __init__(self, *args, instance: Profile | None = None, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+        if instance is not None and not self.is_bound:
+            self.initial.update(
+                mode=instance.mode,
+                radius_km=instance.radius_km,
+                city=instance.city_geoname_id or "",
+            )
+
+    def clean_city(self):
+        value = (self.cleaned_data.get("city") or "").strip()
+        if not value:
+            return None
+        city = cities.get_city(value)
+        if city is None:
+            raise forms.ValidationError(
+                "We don't know that city. Search for it and pick it from the list."
+            )
+        return city
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mode") in (Mode.IN_PERSON, Mode.EITHER) and not cleaned.get("city"):
+            if "city" not in self.errors:
+                self.add_error(
+                    "city", "To meet in person, search for your city and pick it from the list."
+                )
+        return cleaned
+
+
+class WhenForm(forms.Form):
+    """Time zone, weekly availability, languages, circle size and the seeker switch."""
+
+    timezone = forms.CharField(
+        label="Your time zone",
+        max_length=64,
+        help_text="An IANA name such as Europe/London or America/New_York. "
+        "We fill it in from your browser; change it if it's wrong.",
+        widget=forms.TextInput(attrs={"data-browser-timezone": "", "autocomplete": "off"}),
+        error_messages={"required": "Enter your time zone, for example Europe/London."},
+    )
+    availability = forms.TypedMultipleChoiceField(
+        label="When are you usually free?",
+        choices=[(cell, slot_label(cell)) for cell in range(SLOTS_PER_WEEK)],
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick at least one half-hour when you're usually free."},
+    )
+    languages = forms.MultipleChoiceField(
+        label="Languages you're happy to speak in a circle",
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Pick at least one language."},
+    )
+    size_min = forms.TypedChoiceField(
+        label="Smallest circle you'd like", choices=SIZE_CHOICES, coerce=int, initial=4
+    )
+    size_max = forms.TypedChoiceField(
+        label="Largest circle you'd like", choices=SIZE_CHOICES, coerce=int, initial=8
+    )
+    is_looking = forms.BooleanField(
+        label="I'm looking for a circle",
+        required=False,
+        initial=True,
+        help_text="While this is on, matching rounds can invite you to a new circle.",
+    )
+
+    def __init__(self, *args, instance: Profile | None = None, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+        if instance is not None and not self.is_bound:
+            timezone = instance.timezone
+            if timezone == "UTC" and instance.city_geoname_id:
+                city = cities.get_city(instance.city_geoname_id)
+                timezone = city.timezone if city else timezone
+            self.initial.update(
+                timezone="" if timezone == "UTC" and not instance.is_onboarded else timezone,
+                availability=list(instance.availability),
+                languages=list(instance.languages),
+                size_min=instance.size_min,
+                size_max=instance.size_max,
+                is_looking=instance.is_looking if instance.is_onboarded else True,
+            )
+
+    def clean_timezone(self):
+        name = self.cleaned_data["timezone"].strip()
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            name = None
+        if not name or name not in ZONE_NAMES:
+            raise forms.ValidationError(
+                "That isn't a time zone we know. Use a name like Europe/London or America/Chicago."
+            )
+        return name
+
+    def clean_availability(self):
+        return sorted(set(self.cleaned_data["availability"]))
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("size_min"), cleaned.get("size_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("size_max", "The largest size can't be smaller than the smallest.")
+        return cleaned
+
+    day_names = [day[:3] for day in DAYS]
+
+    def grid(self):
+        """Rows of the availability table: (time label, [(day, checkbox) × 7])."""
+        boxes = {int(box.data["value"]): box for box in self["availability"]}
+        rows = []
+        for half_hour in range(SLOTS_PER_DAY):
+            minutes = half_hour * 30
+            label = f"{minutes // 60:02d}:{minutes % 60:02d}"
+            rows.append(
+                (
+                    label,
+                    [(DAYS[d], boxes[d * SLOTS_PER_DAY + half_hour]) for d in range(len(DAYS))],
+                )
+            )
+        return rows
+
+
+class GuidelinesAcceptForm(forms.Form):
+    guidelines = forms.BooleanField(
+        error_messages={"required": "Please accept the guidelines to keep using Connect."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guidelines"].label = (
+            "I have read and accept the community guidelines "
+            f"(version {settings.CONNECT_GUIDELINES_VERSION})."
+        )
