@@ -14,6 +14,7 @@ def mentioned_ids(body: str, names: dict[int, str]) -> set[int]:
         if not name:
             continue
         pattern = r"(?<![\w@])@" + re.escape(name.lower()) + r"(?!\w)"
-        if re.search(pattern, lowered):
+        lowered, hits = re.subn(pattern, " ", lowered)
+        if hits:  # blanked out, so "@Sam Lee" is not also read as "@Sam"
             found.add(uid)
     return found
