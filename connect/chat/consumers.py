@@ -33,6 +33,25 @@ _CLOSE_FOR = {
 }
 
 
+@database_sync_to_async
+def _post(user, circle_id, body):
+    posted = services.post_message(user, circle_id, body)
+    return posted, message_payload(posted.message)  # reads the author's profile
+
+
+@database_sync_to_async
+def _change(service, *args):
+    return message_payload(service(*args))
+
+
+@database_sync_to_async
+def _history(user, circle_id, after, before):
+    messages, has_more = selectors.message_page(
+        user, circle_id, after=after, before=before, limit=HISTORY_LIMIT
+    )
+    return [message_payload(m) for m in messages], has_more
+
+
 def _int_or_none(value):
     if value is None:
         return None
@@ -55,6 +74,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         self.group = realtime.circle_group(self.circle_id)
         self.blocked = await database_sync_to_async(blocked_ids)(self.user.pk)
+        self.display_name = await database_sync_to_async(lambda: self.user.display_name)()
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(realtime.user_group(self.user.pk), self.channel_name)
         self.joined = True
@@ -137,10 +157,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "pong"})
 
     async def do_send(self, frame):
-        posted = await database_sync_to_async(services.post_message)(
-            self.user, self.circle_id, frame.get("body")
-        )
-        payload = message_payload(posted.message)
+        posted, payload = await _post(self.user, self.circle_id, frame.get("body"))
         ack = {"type": "ack", "id": payload["id"]}
         if isinstance(frame.get("client_id"), str | int):
             ack["client_id"] = frame["client_id"]
@@ -159,16 +176,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
 
     async def do_edit(self, frame):
-        message = await database_sync_to_async(services.edit_message)(
-            self.user, self.circle_id, frame.get("id"), frame.get("body")
+        payload = await _change(
+            services.edit_message, self.user, self.circle_id, frame.get("id"), frame.get("body")
         )
-        await self._broadcast_update(message)
+        await self._broadcast_update(payload)
 
     async def do_delete(self, frame):
-        message = await database_sync_to_async(services.delete_message)(
-            self.user, self.circle_id, frame.get("id")
-        )
-        await self._broadcast_update(message)
+        payload = await _change(services.delete_message, self.user, self.circle_id, frame.get("id"))
+        await self._broadcast_update(payload)
 
     async def do_report(self, frame):
         report = await database_sync_to_async(services.report_message)(
@@ -186,16 +201,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await database_sync_to_async(services.require_access)(
             self.user, self.circle_id, to_post=False
         )
-        messages, has_more = await database_sync_to_async(selectors.message_page)(
-            self.user, self.circle_id, after=after, before=before, limit=HISTORY_LIMIT
-        )
+        messages, has_more = await _history(self.user, self.circle_id, after, before)
         await self.send_json(
             {
                 "type": "history",
                 "after": after,
                 "before": before,
                 "has_more": has_more,
-                "messages": [message_payload(m) for m in messages],
+                "messages": messages,
             }
         )
 
@@ -208,7 +221,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if await database_sync_to_async(services.may_announce_typing)(self.user.pk, self.circle_id):
             await self.channel_layer.group_send(
                 self.group,
-                {"type": "chat.typing", "user_id": self.user.pk, "name": self.user.display_name},
+                {"type": "chat.typing", "user_id": self.user.pk, "name": self.display_name},
             )
 
     # --- events from the channel layer -------------------------------------
@@ -230,13 +243,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if event.get("circle_id") in (None, self.circle_id):
             await self.close(code=event["code"])
 
-    async def _broadcast_update(self, message):
+    async def _broadcast_update(self, payload):
         await self.channel_layer.group_send(
             self.group,
             {
                 "type": "chat.message",
                 "kind": "message_updated",
-                "message": message_payload(message),
+                "message": payload,
             },
         )
 

@@ -46,7 +46,7 @@ def circle_members(db):
     circle = CircleFactory()
     people = {}
     for name in ("Ana", "Ben", "Cy"):
-        user = OnboardedUserFactory(onboarded__display_name=name)
+        user = OnboardedUserFactory(onboarded__display_name=name, onboarded__topics={})
         MembershipFactory(circle=circle, user=user)
         people[name] = user
     return circle, people

@@ -94,9 +94,7 @@ def test_edit_own_within_fifteen_minutes(circle_members):
     with pytest.raises(services.ChatError) as e:
         services.edit_message(people["Ben"], circle.pk, message.pk, "mine now")
     assert e.value.code == "not_found"
-    Message.objects.filter(pk=message.pk).update(
-        created_at=timezone.now() - timedelta(minutes=16)
-    )
+    Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=16))
     with pytest.raises(services.ChatError) as e:
         services.edit_message(people["Ana"], circle.pk, message.pk, "too late")
     assert e.value.code == "edit_window"
