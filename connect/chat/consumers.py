@@ -12,6 +12,7 @@ gets ``error`` frames with code "muted" for writes; someone no longer a member
 or now suspended is closed with the codes in ``realtime``.
 """
 
+import functools
 import json
 
 from channels.db import database_sync_to_async
@@ -23,6 +24,11 @@ from connect.moderation.selectors import blocked_ids
 from . import presence, realtime, selectors, services
 from .payloads import message_payload
 
+# Database work runs in a small thread pool instead of daphne's one shared
+# thread, so a busy circle's writes don't queue behind every other socket's.
+# Each socket still handles its own frames one at a time, in order.
+db = functools.partial(database_sync_to_async, thread_sensitive=False)
+
 MAX_FRAME_BYTES = 16 * 1024
 HISTORY_LIMIT = selectors.PAGE_SIZE
 
@@ -33,18 +39,18 @@ _CLOSE_FOR = {
 }
 
 
-@database_sync_to_async
+@db
 def _post(user, circle_id, body):
     posted = services.post_message(user, circle_id, body)
     return posted, message_payload(posted.message)  # reads the author's profile
 
 
-@database_sync_to_async
+@db
 def _change(service, *args):
     return message_payload(service(*args))
 
 
-@database_sync_to_async
+@db
 def _history(user, circle_id, after, before):
     messages, has_more = selectors.message_page(
         user, circle_id, after=after, before=before, limit=HISTORY_LIMIT
@@ -65,7 +71,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user = self.scope.get("user")
         self.circle_id = int(self.scope["url_route"]["kwargs"]["circle_id"])
         self.joined = False
-        access = await database_sync_to_async(selectors.chat_access)(self.user, self.circle_id)
+        access = await db(selectors.chat_access)(self.user, self.circle_id)
         if access not in (selectors.OK, selectors.MUTED):
             # Accept-then-close so the browser sees our code (a refused
             # handshake only ever shows 1006).
@@ -73,23 +79,19 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.close(code=_CLOSE_FOR[access])
             return
         self.group = realtime.circle_group(self.circle_id)
-        self.blocked = await database_sync_to_async(blocked_ids)(self.user.pk)
-        self.display_name = await database_sync_to_async(lambda: self.user.display_name)()
+        self.blocked = await db(blocked_ids)(self.user.pk)
+        self.display_name = await db(lambda: self.user.display_name)()
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(realtime.user_group(self.user.pk), self.channel_name)
         self.joined = True
         await self.accept()
-        await database_sync_to_async(presence.mark_online)(
-            self.circle_id, self.user.pk, self.channel_name
-        )
+        await db(presence.mark_online)(self.circle_id, self.user.pk, self.channel_name)
         await self.send_json(
             {
                 "type": "ready",
                 "user_id": self.user.pk,
                 "muted": access == selectors.MUTED,
-                "last_read_id": await database_sync_to_async(selectors.last_read_id)(
-                    self.user, self.circle_id
-                ),
+                "last_read_id": await db(selectors.last_read_id)(self.user, self.circle_id),
             }
         )
         await self._broadcast_presence()
@@ -99,9 +101,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
         await self.channel_layer.group_discard(realtime.user_group(self.user.pk), self.channel_name)
-        await database_sync_to_async(presence.mark_offline)(
-            self.circle_id, self.user.pk, self.channel_name
-        )
+        await db(presence.mark_offline)(self.circle_id, self.user.pk, self.channel_name)
         await self._broadcast_presence()
 
     async def send_json(self, content):
@@ -149,11 +149,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send_error(error.code, error.text, **extra)
 
     async def do_ping(self, frame):
-        await database_sync_to_async(presence.mark_online)(
-            self.circle_id, self.user.pk, self.channel_name
-        )
+        await db(presence.mark_online)(self.circle_id, self.user.pk, self.channel_name)
         # Blocks made since connecting take effect at the next heartbeat.
-        self.blocked = await database_sync_to_async(blocked_ids)(self.user.pk)
+        self.blocked = await db(blocked_ids)(self.user.pk)
         await self.send_json({"type": "pong"})
 
     async def do_send(self, frame):
@@ -186,7 +184,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._broadcast_update(payload)
 
     async def do_report(self, frame):
-        report = await database_sync_to_async(services.report_message)(
+        report = await db(services.report_message)(
             self.user,
             self.circle_id,
             frame.get("id"),
@@ -198,9 +196,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def do_history(self, frame):
         after = _int_or_none(frame.get("after"))
         before = _int_or_none(frame.get("before"))
-        await database_sync_to_async(services.require_access)(
-            self.user, self.circle_id, to_post=False
-        )
+        await db(services.require_access)(self.user, self.circle_id, to_post=False)
         messages, has_more = await _history(self.user, self.circle_id, after, before)
         await self.send_json(
             {
@@ -213,12 +209,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
 
     async def do_read(self, frame):
-        await database_sync_to_async(services.mark_read)(
-            self.user, self.circle_id, _int_or_none(frame.get("id"))
-        )
+        await db(services.mark_read)(self.user, self.circle_id, _int_or_none(frame.get("id")))
 
     async def do_typing(self, frame):
-        if await database_sync_to_async(services.may_announce_typing)(self.user.pk, self.circle_id):
+        if await db(services.may_announce_typing)(self.user.pk, self.circle_id):
             await self.channel_layer.group_send(
                 self.group,
                 {"type": "chat.typing", "user_id": self.user.pk, "name": self.display_name},
@@ -254,5 +248,5 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
 
     async def _broadcast_presence(self):
-        online = await database_sync_to_async(selectors.online_members)(self.circle_id)
+        online = await db(selectors.online_members)(self.circle_id)
         await self.channel_layer.group_send(self.group, {"type": "chat.presence", "online": online})

