@@ -141,6 +141,9 @@ if REDIS_URL:
                 # (channels_redis#422): allow the read to outlast the pop.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": env.str("CONNECT_CHANNEL_PREFIX", default="connect"),
+                # All sockets of one process share one inbox; the default 100 drops
+                # messages as soon as a busy process falls a fraction of a second behind.
+                "capacity": env.int("CONNECT_CHANNEL_CAPACITY", default=10000),
             },
         }
     }

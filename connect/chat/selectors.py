@@ -1,11 +1,12 @@
 """Reads for the circle chat: who may use it, what a reader may see, unread counts."""
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from connect.circles.models import Membership
-from connect.circles.selectors import active_membership
-from connect.moderation.selectors import blocked_ids, is_muted, is_suspended
+from connect.moderation.models import Mute, Suspension
+from connect.moderation.selectors import blocked_ids, is_suspended
 
 from . import presence
 from .models import Message, ReadState
@@ -25,13 +26,32 @@ def chat_access(user, circle_id: int) -> str:
     post), ANONYMOUS, NOT_MEMBER, SUSPENDED."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
-    if is_suspended(user.pk):
+    # One query on the hot path (every send re-checks): the membership with
+    # suspension and mute as EXISTS subqueries, mirroring moderation.selectors.
+    now = timezone.now()
+    row = (
+        Membership.objects.filter(user=user, circle_id=circle_id, status=Membership.Status.ACTIVE)
+        .annotate(
+            suspended=Exists(
+                Suspension.objects.filter(
+                    user_id=user.pk, lifted_at__isnull=True, starts_at__lte=now
+                ).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+            ),
+            muted=Exists(
+                Mute.objects.filter(
+                    user_id=user.pk, circle_id=circle_id, lifted_at__isnull=True, ends_at__gt=now
+                )
+            ),
+        )
+        .values_list("suspended", "muted")
+        .first()
+    )
+    if row is None:
+        return SUSPENDED if is_suspended(user.pk) else NOT_MEMBER
+    suspended, muted = row
+    if suspended:
         return SUSPENDED
-    if active_membership(user, circle_id) is None:
-        return NOT_MEMBER
-    if is_muted(user.pk, circle_id):
-        return MUTED
-    return OK
+    return MUTED if muted else OK
 
 
 def can_read(access: str) -> bool:

@@ -251,3 +251,26 @@ def test_privacy_export_and_erase(circle_members):
     from connect.chat.payloads import message_payload
 
     assert message_payload(message)["author_name"] == "former member"
+
+
+def test_chat_access_matches_the_moderation_rules(circle_members):
+    """chat_access folds the suspension and mute checks into one query; it must
+    agree with connect.moderation.selectors for current, ended and lifted ones."""
+    circle, people = circle_members
+    now = timezone.now()
+    ana, ben, cy = people["Ana"], people["Ben"], people["Cy"]
+    Suspension.objects.create(
+        user=ana, starts_at=now - timedelta(days=2), ends_at=now - timedelta(days=1), reason="x"
+    )
+    Suspension.objects.create(user=ana, starts_at=now + timedelta(days=1), reason="later, not yet")
+    Mute.objects.create(circle=circle, user=ana, ends_at=now - timedelta(minutes=1), reason="x")
+    Mute.objects.create(
+        circle=circle, user=ben, ends_at=now + timedelta(hours=1), lifted_at=now, reason="x"
+    )
+    Suspension.objects.create(user=cy, starts_at=now, ends_at=now + timedelta(days=1), reason="x")
+    assert selectors.chat_access(ana, circle.pk) == selectors.OK
+    assert selectors.chat_access(ben, circle.pk) == selectors.OK
+    assert selectors.chat_access(cy, circle.pk) == selectors.SUSPENDED
+    other = MembershipFactory().circle
+    assert selectors.chat_access(ana, other.pk) == selectors.NOT_MEMBER
+    assert selectors.chat_access(cy, other.pk) == selectors.SUSPENDED

@@ -183,3 +183,15 @@ def test_panel_tag_renders_for_members_only(circle_members, member_user):
 
     assert "data-chat" in render(people["Ana"])
     assert "data-chat" not in render(member_user)
+
+
+def test_dashboard_tags_give_unread_counts(circle_members):
+    circle, people = circle_members
+    services.post_message(people["Ana"], circle.pk, "hello")
+    request = RequestFactory().get("/dashboard/")
+    request.user = people["Ben"]
+    template = Template(
+        "{% load chat_tags %}{% chat_unread_counts as unread %}"
+        "{{ unread|chat_unread_for:circle.pk }}/{{ unread|chat_unread_for:0 }}"
+    )
+    assert template.render(Context({"request": request, "circle": circle})) == "1/0"

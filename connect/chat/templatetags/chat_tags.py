@@ -20,3 +20,15 @@ def chat_panel(context, circle):
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def chat_unread_counts(context) -> dict:
+    """``{% chat_unread_counts as unread %}``: {circle_id: unread count} for the dashboard."""
+    return selectors.unread_counts_for(context["request"].user)
+
+
+@register.filter
+def chat_unread_for(counts: dict, circle_id) -> int:
+    """``{{ unread|chat_unread_for:circle.pk }}``: that circle's unread count (0 if none)."""
+    return counts.get(circle_id, 0) if counts else 0
