@@ -318,3 +318,28 @@ async def test_crisis_language_gets_a_private_crisis_frame(cookies):
     assert frame["type"] == "pong"
     await ana.disconnect()
     await ben.disconnect()
+
+
+async def test_suspension_push_closes_every_open_socket_with_4410(cookies):
+    circle, people, c = cookies
+    cy, _ = await connected(circle.pk, c["Cy"])
+    # What the moderation app does when it suspends someone (no circle given).
+    await database_sync_to_async(realtime.close_user_sockets)(
+        people["Cy"].pk, realtime.CLOSE_SUSPENDED
+    )
+    while True:
+        frame = await cy.receive_output(timeout=3)
+        if frame["type"] == "websocket.close":
+            break
+    assert frame["code"] == realtime.CLOSE_SUSPENDED
+
+
+async def test_a_push_for_another_circle_leaves_this_socket_open(cookies):
+    circle, people, c = cookies
+    ana, _ = await connected(circle.pk, c["Ana"])
+    await database_sync_to_async(realtime.close_user_sockets)(
+        people["Ana"].pk, realtime.CLOSE_MEMBERSHIP_ENDED, circle.pk + 1000
+    )
+    await ana.send_json_to({"action": "ping"})
+    assert (await receive_until(ana, "pong"))["type"] == "pong"
+    await ana.disconnect()
