@@ -274,3 +274,15 @@ def test_chat_access_matches_the_moderation_rules(circle_members):
     other = MembershipFactory().circle
     assert selectors.chat_access(ana, other.pk) == selectors.NOT_MEMBER
     assert selectors.chat_access(cy, other.pk) == selectors.SUSPENDED
+
+
+def test_rate_limit_window_opens_at_the_first_message(circle_members, monkeypatch):
+    from connect.chat import ratelimit
+
+    clock = [1_000_009.5]  # half a second before a wall-clock 10 s boundary
+    monkeypatch.setattr(ratelimit.time, "time", lambda: clock[0])
+    assert all(ratelimit.hit("t", 1, 10, 10) for _ in range(10))
+    clock[0] += 1  # past the boundary: still the same window
+    assert not ratelimit.hit("t", 1, 10, 10)
+    clock[0] += 9  # ten seconds after the first: a new window
+    assert ratelimit.hit("t", 1, 10, 10)

@@ -69,3 +69,41 @@ def test_clients_on_two_processes_see_each_others_messages(circle_members, tmp_p
     assert got_ben["message"]["author_name"] == "Ana"
     assert got_ana["message"]["body"] == "from process two"
     assert {p["name"] for p in presence["online"]} == {"Ana", "Ben"}
+
+
+async def _rate_limit_across(hosts, circle_id, cookie):
+    one = await _open(hosts[0], circle_id, cookie)
+    two = await _open(hosts[1], circle_id, cookie)
+    try:
+        await _next(one, "ready")
+        await _next(two, "ready")
+        replies = []
+        for i in range(11):
+            ws = one if i % 2 else two
+            await ws.send(json.dumps({"action": "send", "body": f"m{i}"}))
+            frame = await _next_of(ws, ("ack", "error"))
+            replies.append(frame.get("code", frame["type"]))
+        return replies
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def _next_of(ws, types, timeout=10):
+    while True:
+        frame = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+        if frame["type"] in types:
+            return frame
+
+
+def test_rate_limit_holds_across_processes(circle_members, tmp_path):
+    """One person with a socket on each process still gets 10 messages per 10 s."""
+    from connect.chat.models import Message
+
+    circle, people = circle_members
+    cookie = session_cookie(people["Ana"])
+    with daphne_servers(2, tmp_path) as hosts:
+        replies = asyncio.run(_rate_limit_across(hosts, circle.pk, cookie))
+    assert replies.count("ack") == 10
+    assert replies.count("rate_limited") == 1
+    assert Message.objects.count() == 10
