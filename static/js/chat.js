@@ -125,7 +125,12 @@
           this.list.setAttribute("aria-busy", "true");
           frame.messages.slice().reverse().forEach(function (m) { self.draw(m, true); });
           this.list.removeAttribute("aria-busy");
-          if (this.earlierWrap) { this.earlierWrap.hidden = !frame.has_more; }
+          if (this.earlierWrap) {
+            this.earlierWrap.hidden = !frame.has_more;
+            var link = this.earlierWrap.querySelector("a");
+            // Without the script the link pages by cursor too.
+            if (link) { link.href = link.pathname + "?before=" + this.earliestId; }
+          }
         } else {
           frame.messages.forEach(function (m) { self.draw(m, false); });
           if (frame.has_more) {
