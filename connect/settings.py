@@ -138,8 +138,14 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s socket timeout by default, which cuts
+                # channels_redis's 5 s blocking BZPOPMIN and drops every idle socket
+                # (channels_redis#422): allow the read to outlast the pop.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": env.str("CONNECT_CHANNEL_PREFIX", default="connect"),
+                # All sockets of one process share one inbox; the default 100 drops
+                # messages as soon as a busy process falls a fraction of a second behind.
+                "capacity": env.int("CONNECT_CHANNEL_CAPACITY", default=10000),
             },
         }
     }

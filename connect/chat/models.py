@@ -39,3 +39,22 @@ class Message(models.Model):
 
     def __str__(self):
         return f"message {self.pk} in circle {self.circle_id}"
+
+
+class ReadState(models.Model):
+    """How far a member has read in a circle's chat (the unread marker)."""
+
+    circle = models.ForeignKey("circles.Circle", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_read_states"
+    )
+    last_read_id = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["circle", "user"], name="chat_read_state_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} read {self.circle_id} to {self.last_read_id}"

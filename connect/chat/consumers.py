@@ -1,0 +1,252 @@
+"""The circle chat WebSocket: a thin async layer over services and selectors.
+
+Protocol (JSON frames). Client → server: ``{"action": "send", "body"}``,
+``edit {id, body}``, ``delete {id}``, ``report {id, reason, note}``,
+``history {after | before}``, ``read {id}``, ``typing``, ``ping``.
+Server → client: ``ready``, ``message``, ``message_updated``, ``history``,
+``presence``, ``typing``, ``ack``, ``crisis``, ``reported``, ``error``.
+
+A refused frame gets an ``error`` frame and the socket stays open. Access is
+checked on connect and again before every write: a muted member may read and
+gets ``error`` frames with code "muted" for writes; someone no longer a member
+or now suspended is closed with the codes in ``realtime``.
+"""
+
+import functools
+import json
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.urls import reverse
+
+from connect.moderation.selectors import blocked_ids
+
+from . import presence, realtime, selectors, services
+from .payloads import message_payload
+
+# Database work runs in a small thread pool instead of daphne's one shared
+# thread, so a busy circle's writes don't queue behind every other socket's.
+# Each socket still handles its own frames one at a time, in order.
+db = functools.partial(database_sync_to_async, thread_sensitive=False)
+
+MAX_FRAME_BYTES = 16 * 1024
+HISTORY_LIMIT = selectors.PAGE_SIZE
+
+_CLOSE_FOR = {
+    selectors.ANONYMOUS: realtime.CLOSE_NOT_AUTHENTICATED,
+    selectors.NOT_MEMBER: realtime.CLOSE_NOT_A_MEMBER,
+    selectors.SUSPENDED: realtime.CLOSE_SUSPENDED,
+}
+
+
+@db
+def _post(user, circle_id, body):
+    posted = services.post_message(user, circle_id, body)
+    return posted, message_payload(posted.message)  # reads the author's profile
+
+
+@db
+def _change(service, *args):
+    return message_payload(service(*args))
+
+
+@db
+def _history(user, circle_id, after, before):
+    messages, has_more = selectors.message_page(
+        user, circle_id, after=after, before=before, limit=HISTORY_LIMIT
+    )
+    return [message_payload(m) for m in messages], has_more
+
+
+def _int_or_none(value):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise services.ChatError("invalid", "A message id must be a whole number.")
+    return value
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.user = self.scope.get("user")
+        self.circle_id = int(self.scope["url_route"]["kwargs"]["circle_id"])
+        self.joined = False
+        access = await db(selectors.chat_access)(self.user, self.circle_id)
+        if access not in (selectors.OK, selectors.MUTED):
+            # Accept-then-close so the browser sees our code (a refused
+            # handshake only ever shows 1006).
+            await self.accept()
+            await self.close(code=_CLOSE_FOR[access])
+            return
+        self.group = realtime.circle_group(self.circle_id)
+        self.blocked = await db(blocked_ids)(self.user.pk)
+        self.display_name = await db(lambda: self.user.display_name)()
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(realtime.user_group(self.user.pk), self.channel_name)
+        self.joined = True
+        await self.accept()
+        await db(presence.mark_online)(self.circle_id, self.user.pk, self.channel_name)
+        await self.send_json(
+            {
+                "type": "ready",
+                "user_id": self.user.pk,
+                "muted": access == selectors.MUTED,
+                "last_read_id": await db(selectors.last_read_id)(self.user, self.circle_id),
+            }
+        )
+        await self._broadcast_presence()
+
+    async def disconnect(self, code):
+        if not getattr(self, "joined", False):
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.channel_layer.group_discard(realtime.user_group(self.user.pk), self.channel_name)
+        await db(presence.mark_offline)(self.circle_id, self.user.pk, self.channel_name)
+        await self._broadcast_presence()
+
+    async def send_json(self, content):
+        await self.send(text_data=json.dumps(content))
+
+    async def send_error(self, code: str, text: str, **extra):
+        await self.send_json({"type": "error", "code": code, "message": text, **extra})
+
+    # --- frames from the client -------------------------------------------
+    async def receive(self, text_data=None, bytes_data=None):
+        raw = text_data if text_data is not None else bytes_data
+        if raw is None or len(raw if isinstance(raw, bytes) else raw.encode()) > MAX_FRAME_BYTES:
+            await self.send_error("too_large", f"Frames can be at most {MAX_FRAME_BYTES} bytes.")
+            return
+        if bytes_data is not None:
+            await self.send_error("malformed", "Send JSON text frames.")
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            await self.send_error("malformed", "That frame is not JSON.")
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("action"), str):
+            await self.send_error("malformed", 'A frame is a JSON object with an "action".')
+            return
+        handler = getattr(self, f"do_{frame['action']}", None)
+        if handler is None:
+            await self.send_error("unknown_action", f"Unknown action {frame['action'][:40]!r}.")
+            return
+        try:
+            await handler(frame)
+        except services.ChatError as error:
+            await self._refused(error, frame)
+
+    async def _refused(self, error, frame):
+        # Lost access since connecting: close; muted: say so and stay open.
+        if error.code in _CLOSE_FOR:
+            code = _CLOSE_FOR[error.code]
+            if error.code == selectors.NOT_MEMBER:
+                code = realtime.CLOSE_MEMBERSHIP_ENDED
+            await self.send_error(error.code, error.text)
+            await self.close(code=code)
+            return
+        extra = {"client_id": frame["client_id"]} if "client_id" in frame else {}
+        await self.send_error(error.code, error.text, **extra)
+
+    async def do_ping(self, frame):
+        await db(presence.mark_online)(self.circle_id, self.user.pk, self.channel_name)
+        # Blocks made since connecting take effect at the next heartbeat.
+        self.blocked = await db(blocked_ids)(self.user.pk)
+        await self.send_json({"type": "pong"})
+
+    async def do_send(self, frame):
+        posted, payload = await _post(self.user, self.circle_id, frame.get("body"))
+        ack = {"type": "ack", "id": payload["id"]}
+        if isinstance(frame.get("client_id"), str | int):
+            ack["client_id"] = frame["client_id"]
+        await self.send_json(ack)
+        if posted.crisis:
+            await self.send_json(
+                {
+                    "type": "crisis",
+                    "url": reverse("crisis"),
+                    "message": "You're not alone. If you are thinking about ending your "
+                    "life or hurting yourself, real people can help right now.",
+                }
+            )
+        await self.channel_layer.group_send(
+            self.group, {"type": "chat.message", "kind": "message", "message": payload}
+        )
+
+    async def do_edit(self, frame):
+        payload = await _change(
+            services.edit_message, self.user, self.circle_id, frame.get("id"), frame.get("body")
+        )
+        await self._broadcast_update(payload)
+
+    async def do_delete(self, frame):
+        payload = await _change(services.delete_message, self.user, self.circle_id, frame.get("id"))
+        await self._broadcast_update(payload)
+
+    async def do_report(self, frame):
+        report = await db(services.report_message)(
+            self.user,
+            self.circle_id,
+            frame.get("id"),
+            frame.get("reason", "other"),
+            frame.get("note", ""),
+        )
+        await self.send_json({"type": "reported", "id": report.target_id})
+
+    async def do_history(self, frame):
+        after = _int_or_none(frame.get("after"))
+        before = _int_or_none(frame.get("before"))
+        await db(services.require_access)(self.user, self.circle_id, to_post=False)
+        messages, has_more = await _history(self.user, self.circle_id, after, before)
+        await self.send_json(
+            {
+                "type": "history",
+                "after": after,
+                "before": before,
+                "has_more": has_more,
+                "messages": messages,
+            }
+        )
+
+    async def do_read(self, frame):
+        await db(services.mark_read)(self.user, self.circle_id, _int_or_none(frame.get("id")))
+
+    async def do_typing(self, frame):
+        if await db(services.may_announce_typing)(self.user.pk, self.circle_id):
+            await self.channel_layer.group_send(
+                self.group,
+                {"type": "chat.typing", "user_id": self.user.pk, "name": self.display_name},
+            )
+
+    # --- events from the channel layer -------------------------------------
+    async def chat_message(self, event):
+        if event["message"]["author_id"] in self.blocked:
+            return  # a blocked pair never sees each other's words
+        await self.send_json({"type": event["kind"], "message": event["message"]})
+
+    async def chat_typing(self, event):
+        if event["user_id"] == self.user.pk or event["user_id"] in self.blocked:
+            return
+        await self.send_json({"type": "typing", "user_id": event["user_id"], "name": event["name"]})
+
+    async def chat_presence(self, event):
+        online = [p for p in event["online"] if p["id"] not in self.blocked]
+        await self.send_json({"type": "presence", "online": online})
+
+    async def access_revoked(self, event):
+        if event.get("circle_id") in (None, self.circle_id):
+            await self.close(code=event["code"])
+
+    async def _broadcast_update(self, payload):
+        await self.channel_layer.group_send(
+            self.group,
+            {
+                "type": "chat.message",
+                "kind": "message_updated",
+                "message": payload,
+            },
+        )
+
+    async def _broadcast_presence(self):
+        online = await db(selectors.online_members)(self.circle_id)
+        await self.channel_layer.group_send(self.group, {"type": "chat.presence", "online": online})

@@ -1,0 +1,23 @@
+from django import forms
+
+from connect.moderation.models import Report
+
+from .models import MAX_MESSAGE_LENGTH
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_MESSAGE_LENGTH}),
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label="What is wrong?", choices=Report.Reason.choices)
+    note = forms.CharField(
+        label="Anything the moderators should know (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

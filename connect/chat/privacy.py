@@ -1,0 +1,39 @@
+"""Personal data in the circle chat, for the moderation app's export and erasure.
+
+Product rule: a deleted account's messages stay readable as "former member"
+(``Message.author`` is SET_NULL when the user row goes), so erasure clears
+only what is about the person: read markers and presence.
+"""
+
+from . import presence
+from .models import Message, ReadState
+
+
+def export_personal_data(user) -> dict:
+    """Everything the chat holds about ``user``: their messages and read markers."""
+    messages = Message.objects.filter(author=user).order_by("id")
+    return {
+        "messages": [
+            {
+                "id": m.pk,
+                "circle_id": m.circle_id,
+                "body": m.body,
+                "created_at": m.created_at.isoformat(),
+                "edited_at": m.edited_at.isoformat() if m.edited_at else None,
+                "deleted_at": m.deleted_at.isoformat() if m.deleted_at else None,
+            }
+            for m in messages
+        ],
+        "read_states": [
+            {"circle_id": s.circle_id, "last_read_id": s.last_read_id}
+            for s in ReadState.objects.filter(user=user).order_by("circle_id")
+        ],
+    }
+
+
+def erase_personal_data(user) -> None:
+    """Clear read markers and presence; messages remain (as "former member")."""
+    circle_ids = list(ReadState.objects.filter(user=user).values_list("circle_id", flat=True))
+    circle_ids += list(user.memberships.values_list("circle_id", flat=True))
+    presence.clear_user(user.pk, set(circle_ids))
+    ReadState.objects.filter(user=user).delete()

@@ -1,0 +1,215 @@
+"""Writes for the circle chat. Every rule lives here, so the WebSocket consumer
+and the no-JavaScript views behave the same and are tested through one path."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.functions import Greatest
+from django.urls import reverse
+from django.utils import timezone
+
+from connect.moderation.crisis_language import contains_crisis_language
+from connect.moderation.models import Report
+from connect.moderation.selectors import blocked_ids
+from connect.notifications.models import Kind
+from connect.notifications.services import notify
+
+from . import ratelimit, selectors
+from .mentions import mentioned_ids
+from .models import MAX_MESSAGE_LENGTH, Message, ReadState
+from .payloads import EDIT_WINDOW, can_edit
+from .signals import message_posted
+
+REPORT_LIMIT = (5, 3600)  # reports per person per hour
+TYPING_THROTTLE_SECONDS = 3
+
+
+def message_rate() -> tuple[int, int]:
+    """(messages, seconds) allowed per person; CONNECT_CHAT_RATE, default 10 per 10 s."""
+    return getattr(settings, "CONNECT_CHAT_RATE", (10, 10))
+
+
+class ChatError(Exception):
+    """A refused chat action; ``code`` is machine-readable, the text is for people."""
+
+    def __init__(self, code: str, text: str):
+        super().__init__(text)
+        self.code = code
+        self.text = text
+
+
+# Why access was refused, as people read it.
+_ACCESS_TEXT = {
+    selectors.ANONYMOUS: "Please log in.",
+    selectors.NOT_MEMBER: "You are not a member of this circle.",
+    selectors.SUSPENDED: "Your account is suspended.",
+    selectors.MUTED: "You are muted in this circle for now: you can read but not post.",
+}
+
+
+def require_access(user, circle_id: int, *, to_post: bool) -> None:
+    """Raise ChatError unless ``user`` may read (or post, with ``to_post``)."""
+    access = selectors.chat_access(user, circle_id)
+    if access == selectors.OK or (access == selectors.MUTED and not to_post):
+        return
+    raise ChatError(access, _ACCESS_TEXT[access])
+
+
+def clean_body(body) -> str:
+    if not isinstance(body, str):
+        raise ChatError("invalid", "A message must be text.")
+    body = body.strip()
+    if not body:
+        raise ChatError("empty", "Write something first.")
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise ChatError("too_long", f"Messages can be at most {MAX_MESSAGE_LENGTH:,} characters.")
+    return body
+
+
+@dataclass
+class Posted:
+    message: Message
+    crisis: bool  # the writer should privately see crisis resources
+
+
+def post_message(user, circle_id: int, body) -> Posted:
+    """Save a new message (before anyone is told about it), notify the people
+    it mentions, and send ``message_posted``. A crisis phrase never blocks it."""
+    body = clean_body(body)
+    require_access(user, circle_id, to_post=True)
+    limit, window = message_rate()
+    if not ratelimit.hit("msg", user.pk, limit, window):
+        raise ChatError(
+            "rate_limited", f"Slow down a little: at most {limit} messages every {window} seconds."
+        )
+    with transaction.atomic():
+        message = Message.objects.create(circle_id=circle_id, author=user, body=body)
+        if "@" in body:  # skip the member lookup for the many messages without one
+            _notify_mentions(message)
+    message_posted.send(sender=Message, message=message)
+    return Posted(message=message, crisis=contains_crisis_language(body))
+
+
+def _notify_mentions(message: Message) -> None:
+    names = selectors.member_names(message.circle_id)
+    ids = mentioned_ids(message.body, names) - {message.author_id}
+    if not ids:
+        return
+    ids -= blocked_ids(message.author_id)
+    from accounts.models import User
+
+    url = reverse("chat:room", args=[message.circle_id]) + f"#message-{message.pk}"
+    author = message.author.display_name
+    for person in User.objects.filter(pk__in=ids, is_active=True):
+        # The text stays on the site: emails about a support circle carry no content.
+        notify(
+            person,
+            Kind.MENTION,
+            title=f"{author} mentioned you in your circle's chat",
+            body="Open the chat to read it.",
+            url=url,
+        )
+
+
+def _own_message(user, circle_id: int, message_id) -> Message:
+    if not isinstance(message_id, int) or isinstance(message_id, bool):
+        raise ChatError("invalid", "That is not a message id.")
+    message = (
+        Message.objects.select_for_update()
+        .filter(pk=message_id, circle_id=circle_id, author=user)
+        .first()
+    )
+    if message is None:
+        raise ChatError("not_found", "You can only change your own messages.")
+    if message.deleted_at or message.hidden_at:
+        raise ChatError("gone", "That message was deleted.")
+    return message
+
+
+@transaction.atomic
+def edit_message(user, circle_id: int, message_id, body) -> Message:
+    """Change one's own message within EDIT_WINDOW of posting; marks it edited."""
+    body = clean_body(body)
+    require_access(user, circle_id, to_post=True)
+    message = _own_message(user, circle_id, message_id)
+    if not can_edit(message, user.pk):
+        minutes = int(EDIT_WINDOW.total_seconds() // 60)
+        raise ChatError("edit_window", f"Messages can be edited for {minutes} minutes.")
+    if body != message.body:
+        message.body = body
+        message.edited_at = timezone.now()
+        message.save(update_fields=["body", "edited_at"])
+    return message
+
+
+@transaction.atomic
+def delete_message(user, circle_id: int, message_id) -> Message:
+    """Delete one's own message: everyone then sees "message deleted".
+
+    The text is kept (never shown in chat) so a report about it can still be
+    reviewed by moderators; muted members may still delete their own words.
+    """
+    require_access(user, circle_id, to_post=False)
+    message = _own_message(user, circle_id, message_id)
+    message.deleted_at = timezone.now()
+    message.save(update_fields=["deleted_at"])
+    return message
+
+
+def report_message(user, circle_id: int, message_id, reason: str, note: str = "") -> Report:
+    """Report a message to the moderators (at most REPORT_LIMIT per person)."""
+    require_access(user, circle_id, to_post=False)
+    if reason not in Report.Reason.values:
+        raise ChatError("invalid", "Choose a reason for the report.")
+    if not isinstance(note, str) or len(note) > 2000:
+        raise ChatError("invalid", "The note can be at most 2,000 characters.")
+    if not isinstance(message_id, int) or isinstance(message_id, bool):
+        raise ChatError("invalid", "That is not a message id.")
+    message = selectors.get_visible_message(user, circle_id, message_id)
+    if message is None:
+        raise ChatError("not_found", "That message is not in this circle.")
+    if message.author_id == user.pk:
+        raise ChatError("own_message", "You cannot report your own message.")
+    existing = Report.objects.filter(
+        reporter=user,
+        target_type=Report.TargetType.MESSAGE,
+        target_id=message.pk,
+        status=Report.Status.OPEN,
+    ).first()
+    if existing:
+        return existing
+    if not ratelimit.hit("report", user.pk, *REPORT_LIMIT):
+        raise ChatError("rate_limited", "You have sent many reports; please try again later.")
+    return Report.objects.create(
+        reporter=user,
+        target_type=Report.TargetType.MESSAGE,
+        target_id=message.pk,
+        reason=reason,
+        note=note.strip(),
+    )
+
+
+def _mark_read(user, circle_id: int, message_id: int) -> None:
+    updated = ReadState.objects.filter(user=user, circle_id=circle_id).update(
+        last_read_id=Greatest("last_read_id", message_id), updated_at=timezone.now()
+    )
+    if not updated:
+        ReadState.objects.get_or_create(
+            user=user, circle_id=circle_id, defaults={"last_read_id": message_id}
+        )
+
+
+def mark_read(user, circle_id: int, message_id=None) -> None:
+    """Move the person's read marker forward (to the latest message by default)."""
+    if message_id is None:
+        latest = Message.objects.filter(circle_id=circle_id).order_by("-id").first()
+        message_id = latest.pk if latest else 0
+    if not isinstance(message_id, int) or isinstance(message_id, bool) or message_id < 0:
+        raise ChatError("invalid", "That is not a message id.")
+    _mark_read(user, circle_id, message_id)
+
+
+def may_announce_typing(user_id: int, circle_id: int) -> bool:
+    """Server-side throttle: one "typing" broadcast per person per few seconds."""
+    return ratelimit.once_per("typing", f"{circle_id}:{user_id}", TYPING_THROTTLE_SECONDS)

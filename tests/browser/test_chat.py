@@ -1,0 +1,81 @@
+"""Two members in two browser contexts chat live through a real daphne server.
+
+pytest-django's live_server is WSGI only, so the test starts daphne itself on a
+free port, pointed at this run's test database (a SQLite file here).
+"""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.chat.conftest import session_cookie
+from tests.chat.servers import daphne_servers
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import CircleFactory, MembershipFactory, OnboardedUserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def chromium(playwright):
+    """Debian's chromium, launched directly: tests/conftest.py's function-scoped
+    ``browser_type_launch_args`` cannot feed pytest-playwright's session ``browser``."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def _open_chat(chromium, base, cookie, circle_id):
+    context = chromium.new_context()
+    name, value = cookie.split("=", 1)
+    context.add_cookies([{"name": name, "value": value, "url": base}])
+    page = context.new_page()
+    page.goto(f"{base}/chat/{circle_id}/")
+    expect(page.locator("[data-chat-status]")).to_have_text(re.compile("^Live"))
+    return context, page
+
+
+@pytest.fixture
+def circle_members(db):
+    circle = CircleFactory()
+    people = {}
+    for name in ("Ana", "Ben"):
+        people[name] = OnboardedUserFactory(onboarded__display_name=name, onboarded__topics={})
+        MembershipFactory(circle=circle, user=people[name])
+    return circle, people
+
+
+def test_two_members_chat_live(chromium, circle_members, tmp_path):
+    circle, people = circle_members
+    with daphne_servers(1, tmp_path) as (host,):
+        base = f"http://{host}"
+        ana_ctx, ana = _open_chat(chromium, base, session_cookie(people["Ana"]), circle.pk)
+        ben_ctx, ben = _open_chat(chromium, base, session_cookie(people["Ben"]), circle.pk)
+        try:
+            expect(ana.locator("[data-chat-online]")).to_contain_text("Ben")
+
+            ana.get_by_label("Your message").fill("Hi Ben <b>not bold</b>")
+            ana.keyboard.press("Enter")
+            ben_list = ben.locator("[data-chat-list]")
+            expect(ben_list).to_contain_text("Hi Ben <b>not bold</b>")
+            assert ben_list.locator("b").count() == 0  # text, never HTML
+            expect(ben_list).to_have_attribute("aria-live", "polite")
+
+            ben.get_by_label("Your message").press_sequentially("Hello Ana")
+            expect(ana.locator("[data-chat-typing]")).to_contain_text("Ben is typing")
+            ben.get_by_role("button", name="Send").click()
+            expect(ana.locator("[data-chat-list]")).to_contain_text("Hello Ana")
+            # Sent once, drawn once (the broadcast and history are de-duplicated).
+            expect(ana.locator(".chat-message", has_text="Hello Ana")).to_have_count(1)
+
+            # Ana deletes her message; Ben sees "message deleted" live.
+            ana.once("dialog", lambda dialog: dialog.accept())
+            ana.get_by_role("button", name="Delete your message").click()
+            expect(ben_list).to_contain_text("message deleted")
+            expect(ben_list).not_to_contain_text("not bold")
+        finally:
+            ana_ctx.close()
+            ben_ctx.close()

@@ -1,0 +1,197 @@
+"""The chat page without JavaScript, its forms, and the JSON history endpoint."""
+
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
+
+from connect.chat import services
+from connect.chat.models import Message, ReadState
+from connect.moderation.models import Report
+
+pytestmark = pytest.mark.django_db
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_non_members_get_404_and_anonymous_are_sent_to_log_in(client, circle_members, member_user):
+    circle, _ = circle_members
+    url = reverse("chat:room", args=[circle.pk])
+    assert client.get(url).status_code == 302
+    client.force_login(member_user)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("chat:history", args=[circle.pk])).status_code == 404
+    assert client.post(reverse("chat:send", args=[circle.pk]), {"body": "hi"}).status_code == 404
+    assert not Message.objects.exists()
+
+
+def test_xss_payload_comes_back_escaped_in_the_page(client, circle_members):
+    circle, people = circle_members
+    services.post_message(people["Ana"], circle.pk, XSS)
+    client.force_login(people["Ben"])
+    html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    assert XSS not in html
+    assert (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
+        in html
+    )
+    # And raw (for textContent) in JSON.
+    data = client.get(reverse("chat:history", args=[circle.pk])).json()
+    assert data["messages"][0]["body"] == XSS
+
+
+def test_page_lists_latest_messages_with_a_fixed_number_of_queries(
+    client, circle_members, settings, django_assert_max_num_queries
+):
+    settings.CONNECT_CHAT_RATE = (1000, 10)
+    circle, people = circle_members
+    for i in range(60):
+        services.post_message(people["Ana" if i % 2 else "Cy"], circle.pk, f"message {i}")
+    client.force_login(people["Ben"])
+    client.get(reverse("chat:room", args=[circle.pk]))  # warm the session
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("chat:room", args=[circle.pk]))
+    html = response.content.decode()
+    assert "message 59" in html and "message 10" in html and "message 9<" not in html
+    assert 'aria-live="polite"' in html
+    assert '<label for="id_body">Your message</label>' in html
+    # Older ones by cursor, not offset.
+    earliest = Message.objects.order_by("id")[10].pk
+    assert f"?before={earliest}" in html
+    older = client.get(reverse("chat:room", args=[circle.pk]), {"before": earliest})
+    assert "message 9" in older.content.decode() and "message 10" not in older.content.decode()
+
+
+def test_unread_marker_since_last_visit(client, circle_members):
+    circle, people = circle_members
+    client.force_login(people["Ben"])
+    services.post_message(people["Ana"], circle.pk, "before")
+    client.get(reverse("chat:room", args=[circle.pk]))
+    services.post_message(people["Ana"], circle.pk, "after my visit")
+    html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    assert html.index("New since your last visit") < html.index("after my visit")
+    assert html.index("before") < html.index("New since your last visit")
+    assert ReadState.objects.get(user=people["Ben"]).last_read_id == Message.objects.last().pk
+    # Seen now: no marker next time.
+    html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    assert "New since your last visit" not in html
+
+
+def test_send_without_javascript(client, circle_members):
+    circle, people = circle_members
+    client.force_login(people["Ana"])
+    response = client.post(reverse("chat:send", args=[circle.pk]), {"body": "plain form"})
+    assert response.status_code == 302
+    assert Message.objects.get().body == "plain form"
+    bad = client.post(reverse("chat:send", args=[circle.pk]), {"body": "x" * 2001})
+    assert bad.status_code == 400 and Message.objects.count() == 1
+    assert b'class="error"' in bad.content
+
+
+def test_crisis_card_on_the_no_js_page_for_the_writer_only(client, circle_members):
+    circle, people = circle_members
+    client.force_login(people["Ana"])
+    response = client.post(
+        reverse("chat:send", args=[circle.pk]), {"body": "I feel suicidal"}, follow=True
+    )
+    html = response.content.decode()
+    assert "You're not alone" in html and 'href="/help/"' in html
+    assert Message.objects.get().body == "I feel suicidal"
+    client.force_login(people["Ben"])
+    assert (
+        "You're not alone"
+        not in client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    )
+
+
+def test_edit_delete_and_report_without_javascript(client, circle_members):
+    circle, people = circle_members
+    message = services.post_message(people["Ana"], circle.pk, "typo").message
+    client.force_login(people["Ana"])
+    edit_url = reverse("chat:edit", args=[circle.pk, message.pk])
+    assert client.get(edit_url).status_code == 200
+    client.post(edit_url, {"body": "fixed"})
+    html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    assert "fixed" in html and "(edited)" in html
+    client.post(reverse("chat:delete", args=[circle.pk, message.pk]))
+    html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    assert "message deleted" in html and "fixed</p>" not in html
+
+    other = services.post_message(people["Cy"], circle.pk, "something rude").message
+    client.force_login(people["Ben"])
+    assert client.get(reverse("chat:edit", args=[circle.pk, other.pk])).status_code == 404
+    client.post(reverse("chat:delete", args=[circle.pk, other.pk]))
+    assert Message.objects.get(pk=other.pk).deleted_at is None
+    report_url = reverse("chat:report", args=[circle.pk, other.pk])
+    assert client.get(report_url).status_code == 200
+    client.post(report_url, {"reason": "harassment", "note": "not ok"})
+    report = Report.objects.get()
+    assert (report.target_type, report.target_id, report.reporter) == (
+        "message",
+        other.pk,
+        people["Ben"],
+    )
+
+
+def test_state_changes_only_on_post(client, circle_members):
+    circle, people = circle_members
+    message = services.post_message(people["Ana"], circle.pk, "stay").message
+    client.force_login(people["Ana"])
+    assert client.get(reverse("chat:send", args=[circle.pk])).status_code == 405
+    assert client.get(reverse("chat:delete", args=[circle.pk, message.pk])).status_code == 405
+
+
+def test_history_endpoint_after_and_before(client, circle_members):
+    circle, people = circle_members
+    ids = [services.post_message(people["Ana"], circle.pk, str(i)).message.pk for i in range(5)]
+    client.force_login(people["Ben"])
+    url = reverse("chat:history", args=[circle.pk])
+    assert [m["id"] for m in client.get(url, {"after": ids[2]}).json()["messages"]] == ids[3:]
+    assert [m["id"] for m in client.get(url, {"before": ids[2]}).json()["messages"]] == ids[:2]
+    assert client.get(url, {"after": "x"}).status_code == 400
+
+
+def test_muted_member_sees_the_page_without_a_form(client, circle_members):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from connect.moderation.models import Mute
+
+    circle, people = circle_members
+    Mute.objects.create(
+        circle=circle, user=people["Cy"], ends_at=timezone.now() + timedelta(hours=1), reason="x"
+    )
+    client.force_login(people["Cy"])
+    html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    assert "You are muted" in html and "data-chat-form" not in html
+    client.post(reverse("chat:send", args=[circle.pk]), {"body": "hi"})
+    assert not Message.objects.exists()
+
+
+def test_panel_tag_renders_for_members_only(circle_members, member_user):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    circle, people = circle_members
+    template = Template("{% load chat_tags %}{% chat_panel circle %}")
+
+    def render(user):
+        request = RequestFactory().get("/circles/")
+        SessionMiddleware(lambda r: None).process_request(request)
+        request.user = user
+        return template.render(Context({"request": request, "circle": circle}))
+
+    assert "data-chat" in render(people["Ana"])
+    assert "data-chat" not in render(member_user)
+
+
+def test_dashboard_tags_give_unread_counts(circle_members):
+    circle, people = circle_members
+    services.post_message(people["Ana"], circle.pk, "hello")
+    request = RequestFactory().get("/dashboard/")
+    request.user = people["Ben"]
+    template = Template(
+        "{% load chat_tags %}{% chat_unread_counts as unread %}"
+        "{{ unread|chat_unread_for:circle.pk }}/{{ unread|chat_unread_for:0 }}"
+    )
+    assert template.render(Context({"request": request, "circle": circle})) == "1/0"
