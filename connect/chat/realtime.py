@@ -38,3 +38,27 @@ def close_user_sockets(user_id: int, code: int, circle_id: int | None = None) ->
         )
 
     transaction.on_commit(push)
+
+
+def broadcast_message_changed(message_id: int) -> None:
+    """After commit, send the message's current state (e.g. hidden by a
+    moderator) to everyone with the circle's chat open."""
+
+    def push():
+        from .models import Message
+        from .payloads import message_payload
+
+        message = Message.objects.select_related("author__profile").filter(pk=message_id).first()
+        layer = get_channel_layer()
+        if message is None or layer is None:
+            return
+        async_to_sync(layer.group_send)(
+            circle_group(message.circle_id),
+            {
+                "type": "chat.message",
+                "kind": "message_updated",
+                "message": message_payload(message),
+            },
+        )
+
+    transaction.on_commit(push)

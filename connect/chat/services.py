@@ -12,6 +12,7 @@ from django.utils import timezone
 from connect.moderation.crisis_language import contains_crisis_language
 from connect.moderation.models import Report
 from connect.moderation.selectors import blocked_ids
+from connect.moderation.services import ModerationError, ReportRateLimited, file_report
 from connect.notifications.models import Kind
 from connect.notifications.services import notify
 
@@ -21,7 +22,6 @@ from .models import MAX_MESSAGE_LENGTH, Message, ReadState
 from .payloads import EDIT_WINDOW, can_edit
 from .signals import message_posted
 
-REPORT_LIMIT = (5, 3600)  # reports per person per hour
 TYPING_THROTTLE_SECONDS = 3
 
 
@@ -158,7 +158,7 @@ def delete_message(user, circle_id: int, message_id) -> Message:
 
 
 def report_message(user, circle_id: int, message_id, reason: str, note: str = "") -> Report:
-    """Report a message to the moderators (at most REPORT_LIMIT per person)."""
+    """Report a message to the moderators (moderation's hourly allowance applies)."""
     require_access(user, circle_id, to_post=False)
     if reason not in Report.Reason.values:
         raise ChatError("invalid", "Choose a reason for the report.")
@@ -179,15 +179,13 @@ def report_message(user, circle_id: int, message_id, reason: str, note: str = ""
     ).first()
     if existing:
         return existing
-    if not ratelimit.hit("report", user.pk, *REPORT_LIMIT):
-        raise ChatError("rate_limited", "You have sent many reports; please try again later.")
-    return Report.objects.create(
-        reporter=user,
-        target_type=Report.TargetType.MESSAGE,
-        target_id=message.pk,
-        reason=reason,
-        note=note.strip(),
-    )
+    # One set of reporting rules and one hourly allowance for the whole site.
+    try:
+        return file_report(user, Report.TargetType.MESSAGE, message.pk, reason, note)
+    except ReportRateLimited as exc:
+        raise ChatError("rate_limited", str(exc)) from exc
+    except ModerationError as exc:
+        raise ChatError("invalid", str(exc)) from exc
 
 
 def _mark_read(user, circle_id: int, message_id: int) -> None:

@@ -18,7 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from connect.chat.models import Message
-from connect.chat.realtime import CLOSE_SUSPENDED, close_user_sockets
+from connect.chat.realtime import (
+    CLOSE_SUSPENDED,
+    broadcast_message_changed,
+    close_user_sockets,
+)
 from connect.circles.models import Circle, Membership
 from connect.circles.selectors import active_membership, is_active_member, is_facilitator
 from connect.circles.services import membership_end
@@ -52,6 +56,10 @@ APPEAL_LINK_MAX_AGE = 60 * 60 * 24 * 30  # a suspended person has 30 days to use
 
 class ModerationError(ValueError):
     """Bad input for a safety operation; the message is shown to the person."""
+
+
+class ReportRateLimited(ModerationError):
+    """Too many reports from one person within the hour."""
 
 
 class TargetNotFound(ModerationError):
@@ -104,7 +112,7 @@ def file_report(reporter, target_type: str, target_id: int, reason: str, note: s
     resolve_report_target(reporter, target_type, target_id)
     key = _report_rate_key(reporter.pk)
     if int(cache.get(key, 0)) >= REPORTS_PER_HOUR:
-        raise ModerationError(
+        raise ReportRateLimited(
             "You have sent many reports in the last hour. Please wait a little; "
             "if someone is in danger, use “Need help now”."
         )
@@ -238,6 +246,7 @@ def _apply(entry: ModerationAction, actor, *, user, circle, message):
         return ModerationWarning.objects.create(user=user, action_id=entry.pk, text=entry.reason)
     if kind == Action.HIDE_MESSAGE:
         Message.objects.filter(pk=message.pk).update(hidden_at=timezone.now(), hidden_by=actor)
+        broadcast_message_changed(message.pk)
     elif kind == Action.MUTE:
         Mute.objects.create(
             circle=circle, user=user, ends_at=entry.ends_at, reason=entry.reason, created_by=actor
@@ -411,6 +420,7 @@ def _undo(action: ModerationAction) -> None:
         ).update(lifted_at=now)
     elif action.kind == Action.HIDE_MESSAGE:
         Message.objects.filter(pk=action.message_id).update(hidden_at=None, hidden_by=None)
+        broadcast_message_changed(action.message_id)
     elif action.kind == Action.WARN:
         ModerationWarning.objects.filter(action_id=action.pk, acknowledged_at__isnull=True).update(
             acknowledged_at=now

@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from connect.chat.models import Message
-from connect.chat.realtime import CLOSE_MEMBERSHIP_ENDED, CLOSE_SUSPENDED, user_group
+from connect.chat.realtime import (
+    CLOSE_MEMBERSHIP_ENDED,
+    CLOSE_SUSPENDED,
+    circle_group,
+    user_group,
+)
 from connect.circles.models import Membership
 from connect.moderation.models import ModerationAction, ModerationWarning, Mute, Report
 from connect.moderation.selectors import is_muted, is_suspended
@@ -101,13 +106,22 @@ def test_removal_frees_the_seat_and_closes_the_circle_socket(
     assert pushed["code"] == CLOSE_MEMBERSHIP_ENDED and pushed["circle_id"] == circle.pk
 
 
-def test_hide_message(circle, facilitator, member, post):
+def test_hide_message(circle, facilitator, member, post, django_capture_on_commit_callbacks):
     message = post(member, "something cruel")
-    take_action(facilitator, Action.HIDE_MESSAGE, reason="Unkind", message=message)
+    layer = get_channel_layer()
+    chat_socket = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(circle_group(circle.pk), chat_socket)
+    with django_capture_on_commit_callbacks(execute=True):
+        take_action(facilitator, Action.HIDE_MESSAGE, reason="Unkind", message=message)
     message.refresh_from_db()
     assert message.hidden_at is not None and message.hidden_by == facilitator
     entry = ModerationAction.objects.get()
     assert entry.message_id == message.pk and entry.target_user_id == member.pk
+    # Open chats drop the text at once: the circle's sockets get the hidden state.
+    pushed = async_to_sync(layer.receive)(chat_socket)
+    assert pushed["kind"] == "message_updated"
+    assert pushed["message"]["id"] == message.pk
+    assert pushed["message"]["state"] == "hidden" and pushed["message"]["body"] == ""
 
 
 def test_warning_must_be_acknowledged(client, moderator, member):
