@@ -11,7 +11,8 @@ LINK = re.compile(r"https?://[^/\s]+(/circles/invitations/link/[^/\s]+/)")
 
 
 def make_seekers(n: int, **profile):
-    return [OnboardedUserFactory(**profile) for _ in range(n)]
+    kwargs = {f"onboarded__{k}": v for k, v in profile.items()}
+    return [OnboardedUserFactory(**kwargs) for _ in range(n)]
 
 
 def links_for(user) -> dict[str, str]:

@@ -20,7 +20,7 @@ def test_browse_query_count_does_not_grow(client, django_assert_num_queries):
     client.force_login(viewer)
     active_circle(members=4)
     client.get(reverse("circles:browse"))  # warm the session
-    with django_assert_num_queries(8) as ctx_small:
+    with django_assert_num_queries(8):
         client.get(reverse("circles:browse"))
     for _ in range(5):
         active_circle(members=5)
@@ -36,7 +36,7 @@ def test_circle_page_query_count_does_not_grow(client, django_assert_num_queries
     me_big = big.memberships.get(role="facilitator").user
     client.force_login(me_small)
     client.get(reverse("circles:detail", args=[small.pk]))
-    with django_assert_num_queries(9) as ctx:
+    with django_assert_num_queries(9):
         client.get(reverse("circles:detail", args=[small.pk]))
     client.force_login(me_big)
     client.get(reverse("circles:detail", args=[big.pk]))
