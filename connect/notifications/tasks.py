@@ -36,7 +36,8 @@ def send_notification_email(self, notification_id: int) -> str:
     now = timezone.now()
     with transaction.atomic():
         note = (
-            Notification.objects.select_for_update()
+            # of=self: PostgreSQL cannot lock the nullable side of the profile join.
+            Notification.objects.select_for_update(of=("self",))
             .select_related("user", "user__profile")
             .filter(pk=notification_id)
             .first()
