@@ -21,9 +21,7 @@ def hooks(django_capture_on_commit_callbacks):
 @pytest.fixture(autouse=True)
 def _topics(request):
     """Transactional tests flush the database, seeded topics included: re-seed."""
-    if "transactional_db" in request.fixturenames or request.node.get_closest_marker(
-        "django_db"
-    ):
+    if "transactional_db" in request.fixturenames or request.node.get_closest_marker("django_db"):
         marker = request.node.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction"):
             request.getfixturevalue("transactional_db")
