@@ -28,7 +28,11 @@ class SmtpSink:
     """Accepts every message; ``ids`` counts Message-IDs received."""
 
     def __init__(self):
+        import logging
+
         from aiosmtpd.controller import Controller
+
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every line
 
         self.ids: Counter = Counter()
         self.lock = threading.Lock()
