@@ -7,6 +7,7 @@ import zlib
 from typing import Iterable, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .bound import seeker_bounds
 from .buckets import Bucket, Problem, build_problem, make_buckets
@@ -151,6 +152,13 @@ def form_circles(
     open_circles: Sequence[OpenCircle] | Iterable[OpenCircle] = (),
 ) -> MatchResult:
     """Propose new circles and top-ups for everyone waiting (see docs/matching.md)."""
+    # The engine's matrix products are small; multi-threaded BLAS only adds
+    # contention (10x slower on a busy 2-core machine), so run it single-threaded.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _form_circles(seekers, params, open_circles)
+
+
+def _form_circles(seekers, params, open_circles) -> MatchResult:
     t0 = time.perf_counter()
     params = MatchParams() if params is None else params
     seekers = list(seekers)
