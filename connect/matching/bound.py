@@ -40,14 +40,18 @@ class _BucketBound:
         self.starts = prob.starts[members]
         self.L = prob.L[members]
         self.best = np.zeros(len(members), dtype=np.float32)
+        self.best1 = np.zeros(len(members), dtype=np.float32)  # best single partner
         self.degree = np.zeros(len(members), dtype=np.int64)
         if person:
             pts = np.round(np.stack([prob.lat[members], prob.lon[members]], axis=1), 6)
             uniq, pid = np.unique(pts, axis=0, return_inverse=True)
             self.pid = pid.reshape(-1)
             self.uniq = uniq
-            self.D = (haversine_matrix(uniq[:, 0], uniq[:, 1]).astype(np.float32)
-                      if len(uniq) <= 8000 else None)
+            self.D = (
+                haversine_matrix(uniq[:, 0], uniq[:, 1]).astype(np.float32)
+                if len(uniq) <= 8000
+                else None
+            )
             self.rad = prob.radius[members].astype(np.float32)
         g2l = {int(x): k for k, x in enumerate(members)}
         a_list, b_list = [], []
@@ -83,18 +87,20 @@ class _BucketBound:
         cols = np.repeat(ut, reps)
         first = np.concatenate([[0], np.cumsum(reps)[:-1]])
         Vc = self.V[cols]
-        if len(cols) <= need:
-            return
         for r0 in range(0, len(ut), CHUNK):
             rr = slice(r0, min(len(ut), r0 + CHUNK))
             sim = self.V[ut[rr]] @ Vc.T
             k_idx = np.arange(sim.shape[0])
             sim[k_idx, first[rr]] = -2.0  # not one's own partner
-            k = sim.shape[1]
-            top = np.partition(sim, k - need, axis=1)[:, k - need:]
-            val = top.mean(axis=1)
             m = (inv >= r0) & (inv < rr.stop)
             idx = pool[m]
+            top1 = sim.max(axis=1)
+            self.best1[idx] = np.maximum(self.best1[idx], top1[inv[m] - r0])
+            k = sim.shape[1]
+            if k <= need:
+                continue
+            top = np.partition(sim, k - need, axis=1)[:, k - need :]
+            val = top.mean(axis=1)
             self.best[idx] = np.maximum(self.best[idx], val[inv[m] - r0])
 
     def _dist_ok(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -104,7 +110,7 @@ class _BucketBound:
             pr, pc = self.pid[rows], self.pid[cols]
             allp = np.concatenate([pr, pc])
             dm = haversine_matrix(self.uniq[allp, 0], self.uniq[allp, 1])
-            dist = dm[: len(rows), len(rows):].astype(np.float32)
+            dist = dm[: len(rows), len(rows) :].astype(np.float32)
         return dist <= self.rad[rows][:, None] + self.rad[cols][None, :] + 1e-3
 
     def pool(self, pool: np.ndarray) -> None:
@@ -118,9 +124,9 @@ class _BucketBound:
         ca, cb = pos[self.ca[sel]], pos[self.cb[sel]]
         Up = self.U[pool]
         for c0 in range(0, len(pool), CHUNK):
-            rows = pool[c0:c0 + CHUNK]
+            rows = pool[c0 : c0 + CHUNK]
             nr = len(rows)
-            sim = Up[c0:c0 + nr] @ Up.T
+            sim = Up[c0 : c0 + nr] @ Up.T
             r_idx = np.arange(nr)
             if self.person:
                 ok = self._dist_ok(rows, pool)
@@ -136,19 +142,20 @@ class _BucketBound:
                 n_conf = np.bincount(ca[m] - c0, minlength=nr)
                 cnt = len(pool) - 1 - n_conf
             self.degree[rows] = np.maximum(self.degree[rows], cnt)
+            top1 = sim.max(axis=1)
+            self.best1[rows] = np.maximum(self.best1[rows], top1)
             if need <= 0:
                 continue
             live = cnt >= need
             if not live.any():
                 continue
-            top1 = sim.max(axis=1)
             live &= top1 > self.best[rows]
             idx = np.flatnonzero(live)
             if len(idx) == 0:
                 continue
             sub = sim[idx]
             k = sub.shape[1]
-            top = np.partition(sub, k - need, axis=1)[:, k - need:]
+            top = np.partition(sub, k - need, axis=1)[:, k - need :]
             val = top.mean(axis=1)
             r = rows[idx]
             self.best[r] = np.maximum(self.best[r], val)
@@ -177,9 +184,10 @@ class _BucketBound:
 
 
 def seeker_bounds(prob: Problem, person_buckets, virtual_bucket, min_size: int):
-    """Per seeker: (bound, feasible partners at best slot/language, placeable)."""
+    """Per seeker: (bound, best single partner, partners at best slot/language, placeable)."""
     n = len(prob.seekers)
     best = np.zeros(n, dtype=np.float64)
+    best1 = np.zeros(n, dtype=np.float64)
     degree = np.zeros(n, dtype=np.int64)
     need = min_size - 1
     for b, person in [(b, True) for b in person_buckets] + [(virtual_bucket, False)]:
@@ -188,7 +196,8 @@ def seeker_bounds(prob: Problem, person_buckets, virtual_bucket, min_size: int):
         bb = _BucketBound(prob, b.members, person, need)
         bb.run()
         best[b.members] = np.maximum(best[b.members], bb.best + 1e-6)
+        best1[b.members] = np.maximum(best1[b.members], bb.best1 + 1e-6)
         degree[b.members] = np.maximum(degree[b.members], bb.degree)
     placeable = degree >= need
     best[~placeable] = 0.0
-    return best, degree, placeable
+    return best, np.maximum(best1, 0.0), degree, placeable

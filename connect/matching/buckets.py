@@ -178,9 +178,7 @@ def make_buckets(prob: Problem, params: MatchParams) -> tuple[list[Bucket], Buck
     regions = in_person_regions(prob, person)
     regions.sort(key=lambda r: int(r[0]))
     buckets = [
-        Bucket(key=f"in_person:{k}", mode="in_person", members=r)
-        for k, r in enumerate(regions)
-        if len(r) >= params.min_size
+        Bucket(key=f"in_person:{k}", mode="in_person", members=r) for k, r in enumerate(regions)
     ]
     virtual = Bucket(
         key="virtual",

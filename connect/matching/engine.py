@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -13,7 +13,7 @@ from .bound import seeker_bounds
 from .buckets import Bucket, Problem, build_problem, make_buckets
 from .explain import shared_topics, why_text
 from .geo import haversine_many
-from .grow import BucketData, Grower, Group
+from .grow import BucketData, Group, Grower
 from .improve import local_search, place_leftovers
 from .topup import circle_candidates, fill_open_circles
 from .types import CircleProposal, MatchParams, MatchResult, OpenCircle, Seeker, TopUp
@@ -72,8 +72,14 @@ def solve_bucket(prob: Problem, bucket: Bucket, params: MatchParams) -> list[Gro
     for grp in best[1].groups:
         if not grp.members:
             continue
-        out.append(Group(members=sorted(int(bd.g[m]) for m in grp.members), slot=grp.slot,
-                         lang=grp.lang, point=grp.point))
+        out.append(
+            Group(
+                members=sorted(int(bd.g[m]) for m in grp.members),
+                slot=grp.slot,
+                lang=grp.lang,
+                point=grp.point,
+            )
+        )
     return out
 
 
@@ -92,7 +98,7 @@ def _proposal(prob: Problem, params: MatchParams, grp: Group, mode: str) -> Circ
     if mode == "in_person":
         lat, lon = grp.point
         d = haversine_many(prob.lat[idx], prob.lon[idx], lat, lon)
-        max_km = int(round(float(d.max())))
+        max_km = round(float(d.max()))
     topics = shared_topics([prob.seekers[i].topics for i in idx])
     language = prob.langs[grp.lang]
     return CircleProposal(
@@ -122,7 +128,7 @@ def _topup(prob: Problem, params: MatchParams, plan) -> TopUp:
     max_km = None
     if c.mode == "in_person":
         d = haversine_many(prob.lat[idx], prob.lon[idx], float(c.lat), float(c.lon))
-        max_km = int(round(float(d.max())))
+        max_km = round(float(d.max()))
     topics = shared_topics([c.topics] + [prob.seekers[i].topics for i in idx])
     return TopUp(
         circle_id=c.id,
@@ -188,7 +194,7 @@ def _form_circles(seekers, params, open_circles) -> MatchResult:
     result.circles = [_proposal(prob, params, g, mode) for g, mode in groups]
     result.top_ups = [_topup(prob, params, plan) for plan in plans]
 
-    bound, degree, placeable = seeker_bounds(prob, person_buckets, virtual, params.min_size)
+    bound, best1, degree, placeable = seeker_bounds(prob, person_buckets, virtual, params.min_size)
     for c in open_circles:
         room = min(c.seats, params.max_size - len(c.member_ids))
         if room <= 0:
@@ -196,8 +202,11 @@ def _form_circles(seekers, params, open_circles) -> MatchResult:
         cand, _ = circle_candidates(prob, params, c, np.zeros(n, dtype=bool))
         if len(cand):
             vec = _unit(prob, c.topics)
+            # a new member's quality is a mean of compatibilities with the circle
+            # (its topic vector) and with other newcomers, each at most this
             placeable[cand] = True
-            bound[cand] = np.maximum(bound[cand], prob.U[cand] @ vec)
+            top = np.maximum(prob.U[cand] @ vec, best1[cand]) + 1e-6
+            bound[cand] = np.maximum(bound[cand], top)
     for i in np.flatnonzero(~taken):
         result.unplaced[int(prob.ids[i])] = _reason(
             prob, int(i), int(degree[i]), bool(placeable[i]), params

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -26,16 +26,25 @@ def shared_topics(topic_maps: Sequence[Mapping[str, float]], limit: int = 3) -> 
     return tuple(common[:limit])
 
 
-def why_text(topics: Sequence[str], slot: int, meeting_slots: int, mode: str,
-             max_km: int | None, language: str) -> str:
+def why_text(
+    topics: Sequence[str],
+    slot: int,
+    meeting_slots: int,
+    mode: str,
+    max_km: int | None,
+    language: str,
+) -> str:
     parts = []
     if topics:
         parts.append("you share " + ", ".join(t.replace("-", " ") for t in topics))
     minutes = 30 * meeting_slots
     parts.append(f"all free {slot_label(slot)} for {minutes} min")
     if mode == "in_person" and max_km is not None:
-        parts.append(f"everyone within {max_km} km of the meeting point"
-                     if max_km > 0 else "everyone lives right there")
+        parts.append(
+            f"everyone within {max_km} km of the meeting point"
+            if max_km > 0
+            else "everyone lives right there"
+        )
     else:
         parts.append("meeting by video")
     parts.append(f"in {language}")

@@ -106,8 +106,9 @@ def degree_estimate(bd: BucketData) -> np.ndarray:
 
 
 class Grower:
-    def __init__(self, bd: BucketData, params: MatchParams, rank: np.ndarray,
-                 shuffle: bool = False):
+    def __init__(
+        self, bd: BucketData, params: MatchParams, rank: np.ndarray, shuffle: bool = False
+    ):
         self.bd = bd
         self.shuffle = shuffle
         self.p = params
@@ -157,14 +158,14 @@ class Grower:
                 continue
             comp = self.bd.U[cand] @ self.bd.U[i]
             k = min(want, len(cand))
-            top = np.partition(comp, len(comp) - k)[len(comp) - k:]
+            top = np.partition(comp, len(comp) - k)[len(comp) - k :]
             score = float(top.sum()) + 1e-3 * len(cand) ** 0.5
             if best is None or score > best[0] + 1e-12:
                 best = (score, s, point, lang, cand, comp)
         return best
 
     def grow_from(self, i: int, option, target: int) -> list[int] | None:
-        _, s, point, lang, cand, comp = option
+        _, _s, _point, _lang, cand, comp = option
         bd = self.bd
         if len(cand) > GROW_POOL:
             keep = np.argpartition(-comp, GROW_POOL)[:GROW_POOL]
@@ -193,8 +194,9 @@ class Grower:
     def add_group(self, members: list[int], s: int, point, lang: int) -> None:
         gid = len(self.groups)
         reach = self.bd.reach(point)
-        self.groups.append(Group(members=list(members), slot=s, lang=lang, point=point,
-                                 reach=reach))
+        self.groups.append(
+            Group(members=list(members), slot=s, lang=lang, point=point, reach=reach)
+        )
         for m in members:
             self.assigned[m] = True
             self.group_of[m] = gid

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .grow import Grower, Group
+from .grow import Group, Grower
 
 EPS = 1e-9
 
@@ -77,7 +77,7 @@ def place_leftovers(gr: Grower) -> None:
 def _build_around(gr: Grower, j: int, by_slot) -> None:
     """A new circle for j from unplaced people plus members borrowed from big circles."""
     bd, p = gr.bd, gr.p
-    sizes = np.array([len(g.members) for g in gr.groups], dtype=np.int64)
+    sizes = np.array([len(g.members) for g in gr.groups] + [0], dtype=np.int64)
     for s, point, lang in gr._options(j):
         pool = bd.pools[s]
         mask = bd.L[pool, lang]
@@ -186,7 +186,7 @@ def _cohort_search(gr: Grower, gids: list[int], rounds: int) -> int:
             dm = (QA - Qcur[g])[:, None] + QB - Qcur[None, :]
             dm = np.where(okm, dm, -np.inf)
             a_idx, h_idx = np.nonzero(dm > EPS)
-            for a, h in zip(a_idx.tolist(), h_idx.tolist()):
+            for a, h in zip(a_idx.tolist(), h_idx.tolist(), strict=True):
                 moves.append((float(dm[a, h]), a, -1, h))
         # swaps a <-> b
         X = M[:, g].T  # X[a, b] = compat of a with b's circle (incl. b)
@@ -199,13 +199,13 @@ def _cohort_search(gr: Grower, gids: list[int], rounds: int) -> int:
         ok = okA & okA.T & (cfA == 0) & (cfA.T == 0) & (g[:, None] != g[None, :])
         ok = np.triu(ok, 1)
         a_idx, b_idx = np.nonzero(ok & (delta > EPS))
-        for a, b in zip(a_idx.tolist(), b_idx.tolist()):
+        for a, b in zip(a_idx.tolist(), b_idx.tolist(), strict=True):
             moves.append((float(delta[a, b]), a, b, -1))
         if not moves:
             break
         moves.sort(key=lambda t: (-t[0], t[1], t[2], t[3]))
         touched: set[int] = set()
-        for d, a, b, h in moves:
+        for _d, a, b, h in moves:
             ga = int(g[a])
             gb = int(g[b]) if b >= 0 else h
             if ga in touched or gb in touched:

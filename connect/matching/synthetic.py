@@ -17,11 +17,31 @@ import numpy as np
 from .types import WEEK_SLOTS, OpenCircle, Seeker
 
 TOPICS = (
-    "anxiety", "loneliness", "depression", "grief", "screens-and-ai", "new-parents",
-    "caregiving", "career-change", "chronic-illness", "moving-city", "students",
-    "divorce", "addiction-recovery", "burnout", "lgbtq", "retirement", "social-anxiety",
-    "body-image", "infertility", "pet-loss", "adhd", "veterans", "neurodiversity",
-    "long-covid", "single-parents",
+    "anxiety",
+    "loneliness",
+    "depression",
+    "grief",
+    "screens-and-ai",
+    "new-parents",
+    "caregiving",
+    "career-change",
+    "chronic-illness",
+    "moving-city",
+    "students",
+    "divorce",
+    "addiction-recovery",
+    "burnout",
+    "lgbtq",
+    "retirement",
+    "social-anxiety",
+    "body-image",
+    "infertility",
+    "pet-loss",
+    "adhd",
+    "veterans",
+    "neurodiversity",
+    "long-covid",
+    "single-parents",
 )
 # popularity: a steep head and a long tail
 _POP = np.array([1.0 / (k + 1) ** 0.9 for k in range(len(TOPICS))])
@@ -108,11 +128,11 @@ def _free_slots(rng: np.random.Generator, offset_h: float) -> frozenset[int]:
         start = h0 + 0.5 * int(rng.integers(0, 3))
         end = h1 - 0.5 * int(rng.integers(0, 3))
         for d in use_days:
-            c = d * 48 + int(round(start * 2))
-            c_end = d * 48 + int(round(end * 2))
+            c = d * 48 + round(start * 2)
+            c_end = d * 48 + round(end * 2)
             while c < c_end:
                 if rng.random() > 0.05:
-                    utc = (c - int(round(offset_h * 2))) % WEEK_SLOTS
+                    utc = (c - round(offset_h * 2)) % WEEK_SLOTS
                     cells.add(int(utc))
                 c += 1
     return frozenset(cells)
@@ -123,8 +143,7 @@ def generate(n: int, seed: int = 0, isolated_share: float = 0.01) -> list[Seeker
     rng = np.random.default_rng(seed)
     share = np.array([c[5] for c in CITIES])
     share /= share.sum()
-    towns = [_towns(np.random.default_rng([seed, k]), c[1], c[2], 8) for k, c in
-             enumerate(CITIES)]
+    towns = [_towns(np.random.default_rng([seed, k]), c[1], c[2], 8) for k, c in enumerate(CITIES)]
     city_of = rng.choice(len(CITIES), size=n, p=share)
     ids = np.arange(1, n + 1) * 7 + 1000  # not 0..n-1 on purpose
     seekers: list[Seeker] = []
@@ -133,7 +152,7 @@ def generate(n: int, seed: int = 0, isolated_share: float = 0.01) -> list[Seeker
         by_city.setdefault(int(city_of[k]), []).append(int(ids[k]))
     for k in range(n):
         ci = int(city_of[k])
-        name, clat, clon, off, langs, _ = CITIES[ci]
+        _name, clat, clon, off, langs, _ = CITIES[ci]
         ts = towns[ci]
         town = ts[0] if rng.random() < 0.5 else ts[1 + int(rng.integers(len(ts) - 1))]
         lat, lon = town

@@ -20,8 +20,9 @@ class TopUpPlan:
     topic_vec: np.ndarray  # unit topic vector of the circle
 
 
-def circle_candidates(prob: Problem, params: MatchParams, c: OpenCircle,
-                      taken: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def circle_candidates(
+    prob: Problem, params: MatchParams, c: OpenCircle, taken: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Seekers who may join circle c (each on their own), and their language mask."""
     ok = ~taken & prob.starts[:, c.start_slot]
     if c.mode == "virtual":
@@ -44,8 +45,9 @@ def circle_candidates(prob: Problem, params: MatchParams, c: OpenCircle,
     return np.flatnonzero(ok), lang_ok
 
 
-def fill_open_circles(prob: Problem, params: MatchParams, circles, taken: np.ndarray
-                      ) -> list[TopUpPlan]:
+def fill_open_circles(
+    prob: Problem, params: MatchParams, circles, taken: np.ndarray
+) -> list[TopUpPlan]:
     plans: list[TopUpPlan] = []
     if not circles:
         return plans
@@ -61,12 +63,12 @@ def fill_open_circles(prob: Problem, params: MatchParams, circles, taken: np.nda
     info.sort()
     for _, _, k, room in info:
         c = circles[k]
-        cand, lang_ok = circle_candidates(prob, params, c, taken)
+        cand, _lang_ok = circle_candidates(prob, params, c, taken)
         if len(cand) == 0:
             continue
         cols = [col for col, lang in enumerate(prob.langs) if lang in c.languages]
         best = None
-        for pos, col in enumerate(cols):
+        for col in cols:
             sub = cand[prob.L[cand, col]]
             if len(sub) == 0:
                 continue

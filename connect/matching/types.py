@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 WEEK_SLOTS = 336  # 30-minute cells in a week, 0 = Monday 00:00 UTC
 MODES = ("in_person", "virtual", "either")

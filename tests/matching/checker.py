@@ -21,8 +21,7 @@ def _free_for(seeker, start, cells):
 
 def _clash(a, b):
     return (
-        b.id in a.blocked or a.id in b.blocked or b.id in a.past_partners
-        or a.id in b.past_partners
+        b.id in a.blocked or a.id in b.blocked or b.id in a.past_partners or a.id in b.past_partners
     )
 
 
