@@ -14,6 +14,7 @@ counted by Message-ID at the sink. The last line is JSON.
 import argparse
 import json
 import os
+import random
 import sys
 import tempfile
 import time
@@ -41,6 +42,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--kill-every",
+        type=float,
+        default=0.0,
+        help="SIGKILL a random worker every this many seconds and start a new one "
+        "(measures duplicates and losses under crashes)",
+    )
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         print("Set REDIS_URL to a Redis database this benchmark may use.", file=sys.stderr)
@@ -77,7 +85,16 @@ def main() -> int:
             for pk in ids:
                 send_invitation_email.delay(pk)
             last = -1
+            kills = 0
+            next_kill = started + args.kill_every if args.kill_every else float("inf")
+            rng = random.Random(0)
             while True:
+                if time.perf_counter() >= next_kill:
+                    victim = workers.pop(rng.randrange(len(workers)))
+                    victim.kill()
+                    kills += 1
+                    workers.append(Worker(db_url, os.environ["REDIS_URL"], sink.port).start())
+                    next_kill = time.perf_counter() + args.kill_every * rng.uniform(0.5, 1.5)
                 done = sent()
                 if done != last:
                     print(f"\r  sent {done}/{len(ids)}", end="", flush=True)
@@ -88,6 +105,8 @@ def main() -> int:
             seconds = time.perf_counter() - started
             print()
             wait_for(lambda: sink.total >= len(ids), timeout=10)
+            if args.kill_every:
+                time.sleep(10)  # a killed worker's task is redelivered after 5 s
             time.sleep(1)
         finally:
             for w in workers:
@@ -99,6 +118,8 @@ def main() -> int:
     per_second = len(ids) / seconds if seconds else 0.0
     print(f"seconds:               {seconds:.1f}")
     print(f"invitations per second: {per_second:.1f}")
+    if args.kill_every:
+        print(f"workers killed:        {kills}")
     print(f"duplicates:            {duplicates}")
     print(f"missing:               {missing}")
     print(
