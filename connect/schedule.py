@@ -24,4 +24,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "connect.meetups.tasks.send_missed_you_notes",
         "schedule": 3600.0,
     },
+    "circles-match-round": {
+        "task": "connect.circles.tasks.run_match_round",
+        "schedule": _env.float("CONNECT_MATCH_ROUND_HOURS", default=24.0) * 3600,
+    },
+    "circles-expire-invitations": {
+        "task": "connect.circles.tasks.expire_invitations",
+        "schedule": 300.0,
+    },
+    "circles-requeue-invitation-emails": {
+        "task": "connect.circles.tasks.requeue_invitation_emails",
+        "schedule": 300.0,
+    },
 }

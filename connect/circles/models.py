@@ -57,6 +57,11 @@ class Circle(models.Model):
     )
     members_can_schedule = models.BooleanField(default=False)
     match_reason = models.TextField(blank=True)
+    match_round = models.ForeignKey(
+        "MatchRound", on_delete=models.SET_NULL, null=True, blank=True, related_name="circles"
+    )
+    # Set while an active circle is below the minimum size (status paused).
+    below_minimum_since = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
@@ -120,3 +125,166 @@ class Membership(models.Model):
     @property
     def is_facilitator(self) -> bool:
         return self.role == self.Role.FACILITATOR
+
+
+class MatchRound(models.Model):
+    """One matching round, recorded for operators (read-only in the admin)."""
+
+    class Status(models.TextChoices):
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
+    seekers = models.PositiveIntegerField(default=0)
+    open_circles = models.PositiveIntegerField(default=0)
+    circles_proposed = models.PositiveIntegerField(default=0)
+    top_ups = models.PositiveIntegerField(default=0)
+    placed = models.PositiveIntegerField(default=0)
+    invitations = models.PositiveIntegerField(default=0)
+    quality = models.FloatField(default=0.0)
+    bound = models.FloatField(default=0.0)
+    quality_ratio = models.FloatField(null=True, blank=True, help_text="quality / bound")
+    seconds = models.FloatField(default=0.0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"round {self.pk} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class RoundLock(models.Model):
+    """A single row locked (SELECT … FOR UPDATE NOWAIT) while a round runs,
+    so two rounds never run at once."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return "matching round lock"
+
+
+class Invitation(models.Model):
+    """An offer of a seat in a circle, from a matching round."""
+
+    class Kind(models.TextChoices):
+        NEW_CIRCLE = "new", "New circle"
+        TOP_UP = "top_up", "Open seat in an existing circle"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Expired"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class EmailStatus(models.TextChoices):
+        NONE = "none", "Not emailed"
+        OWED = "owed", "Waiting to be sent"
+        DEFERRED = "deferred", "Held until quiet hours end"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle_invitations"
+    )
+    match_round = models.ForeignKey(
+        MatchRound, on_delete=models.SET_NULL, null=True, blank=True, related_name="invites"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NEW_CIRCLE)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    # Why these people were matched (the time is rendered in the reader's zone).
+    shared_topics = models.JSONField(default=list, blank=True)
+    distance_km = models.PositiveIntegerField(null=True, blank=True)
+    score = models.FloatField(default=0.0)
+
+    email_status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE
+    )
+    email_not_before = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circle", "user"],
+                condition=Q(status="pending"),
+                name="invitation_pending_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "expires_at"]),
+            models.Index(fields=["email_status", "email_not_before"]),
+        ]
+
+    def __str__(self):
+        return f"invitation of {self.user_id} to {self.circle_id} ({self.status})"
+
+
+class JoinRequest(models.Model):
+    """Someone browsing asks to join an open circle; a facilitator decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the facilitator"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circle", "user"],
+                condition=Q(status="pending"),
+                name="join_request_pending_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"join request of {self.user_id} to {self.circle_id} ({self.status})"
+
+
+class StayOpenVote(models.Model):
+    """A remaining member's answer when their circle drops below the minimum size."""
+
+    class Choice(models.TextChoices):
+        STAY_OPEN = "stay", "Stay open for new members"
+        CLOSE = "close", "Close the circle"
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="stay_votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    choice = models.CharField(max_length=5, choices=Choice.choices)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["circle", "user"], name="stay_vote_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} votes {self.choice} for {self.circle_id}"

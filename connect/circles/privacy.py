@@ -1,0 +1,79 @@
+"""Personal data of the circles app, for data export and account deletion.
+
+The moderation app's export/erase discovers every app's ``privacy`` module.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Invitation, JoinRequest, Membership, StayOpenVote
+
+
+def export_personal_data(user) -> dict:
+    """Everything this app holds about ``user`` (no other member's data)."""
+    return {
+        "memberships": [
+            {
+                "circle": m.circle.name,
+                "role": m.role,
+                "status": m.status,
+                "joined_at": m.joined_at.isoformat(),
+                "ended_at": m.ended_at.isoformat() if m.ended_at else None,
+            }
+            for m in Membership.objects.filter(user=user).select_related("circle")
+        ],
+        "invitations": [
+            {
+                "circle": i.circle.name,
+                "kind": i.kind,
+                "status": i.status,
+                "created_at": i.created_at.isoformat(),
+                "expires_at": i.expires_at.isoformat(),
+                "responded_at": i.responded_at.isoformat() if i.responded_at else None,
+                "shared_topics": i.shared_topics,
+                "distance_km": i.distance_km,
+            }
+            for i in Invitation.objects.filter(user=user).select_related("circle")
+        ],
+        "join_requests": [
+            {
+                "circle": r.circle.name,
+                "note": r.note,
+                "status": r.status,
+                "created_at": r.created_at.isoformat(),
+                "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+            }
+            for r in JoinRequest.objects.filter(user=user).select_related("circle")
+        ],
+    }
+
+
+def erase_personal_data(user) -> None:
+    """End memberships (freeing seats, keeping each circle facilitated), withdraw
+    pending invitations and join requests, and drop notes and votes."""
+    from .services import CircleError, check_forming_viability, membership_leave
+
+    for circle_id in Membership.objects.filter(
+        user=user, status=Membership.Status.ACTIVE
+    ).values_list("circle_id", flat=True):
+        try:
+            membership_leave(user, circle_id)
+        except CircleError:
+            continue
+    now = timezone.now()
+    with transaction.atomic():
+        forming = list(
+            Invitation.objects.filter(user=user, status=Invitation.Status.PENDING).values_list(
+                "circle_id", flat=True
+            )
+        )
+        Invitation.objects.filter(user=user, status=Invitation.Status.PENDING).update(
+            status=Invitation.Status.WITHDRAWN, responded_at=now
+        )
+        JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).update(
+            status=JoinRequest.Status.WITHDRAWN, decided_at=now
+        )
+        JoinRequest.objects.filter(user=user).update(note="")
+        StayOpenVote.objects.filter(user=user).delete()
+    for circle_id in forming:
+        check_forming_viability(circle_id)

@@ -1,0 +1,246 @@
+"""form_circles: the engine's entry point, and solve_bucket for one bucket."""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from .bound import seeker_bounds
+from .buckets import Bucket, Problem, build_problem, make_buckets
+from .explain import shared_topics, why_text
+from .geo import haversine_many
+from .grow import BucketData, Group, Grower
+from .improve import local_search, place_leftovers
+from .topup import circle_candidates, fill_open_circles
+from .types import CircleProposal, MatchParams, MatchResult, OpenCircle, Seeker, TopUp
+from .validate import validate_all
+
+SMALL_BUCKET = 64  # buckets up to this size get several restarts
+RESTARTS = 12
+
+
+def _rank(n: int, seed: int, key: str, restart: int) -> np.ndarray:
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, zlib.crc32(key.encode()), restart])
+    return rng.permutation(n)
+
+
+def _quality_of(bd: BucketData, groups: list[Group]) -> float:
+    total = 0.0
+    for grp in groups:
+        k = len(grp.members)
+        if k < 2:
+            continue
+        S = bd.U[grp.members].sum(axis=0)
+        total += (float(S @ S) - float(bd.un[grp.members].sum())) / (k - 1)
+    return total
+
+
+def _solve_once(bd: BucketData, params: MatchParams, restart: int) -> Grower:
+    rank = _rank(bd.n, params.seed, bd.bucket.key, restart)
+    gr = Grower(bd, params, rank, shuffle=restart > 0)
+    gr.run()
+    place_leftovers(gr)
+    gr.groups = [g for g in gr.groups if g.members]
+    local_search(gr, params.improve_rounds)
+    return gr
+
+
+def solve_bucket(prob: Problem, bucket: Bucket, params: MatchParams) -> list[Group]:
+    """Circles for one bucket; groups hold Problem indices (bucket.members order-free).
+
+    Buckets are independent: this function only reads `prob` rows of the
+    bucket's members, so buckets can be solved in any order or in parallel.
+    """
+    if len(bucket.members) < params.min_size:
+        return []
+    bd = BucketData(prob, bucket, params)
+    tries = RESTARTS if bd.n <= SMALL_BUCKET else 1
+    best = None
+    for restart in range(tries):
+        gr = _solve_once(bd, params, restart)
+        placed = int(gr.assigned.sum())
+        waited = int(bd.wait[gr.assigned].sum())
+        quality = _quality_of(bd, gr.groups)
+        key = (placed, waited, round(quality, 9))
+        if best is None or key > best[0]:
+            best = (key, gr)
+    out = []
+    for grp in best[1].groups:
+        if not grp.members:
+            continue
+        out.append(
+            Group(
+                members=sorted(int(bd.g[m]) for m in grp.members),
+                slot=grp.slot,
+                lang=grp.lang,
+                point=grp.point,
+            )
+        )
+    return out
+
+
+def _member_scores(U: np.ndarray, idx: list[int]) -> np.ndarray:
+    V = U[idx]
+    C = V @ V.T
+    k = len(idx)
+    return (C.sum(axis=1) - np.diag(C)) / (k - 1)
+
+
+def _proposal(prob: Problem, params: MatchParams, grp: Group, mode: str) -> CircleProposal:
+    idx = sorted(grp.members, key=lambda i: int(prob.ids[i]))
+    scores = _member_scores(prob.U, idx)
+    lat = lon = None
+    max_km = None
+    if mode == "in_person":
+        lat, lon = grp.point
+        d = haversine_many(prob.lat[idx], prob.lon[idx], lat, lon)
+        max_km = round(float(d.max()))
+    topics = shared_topics([prob.seekers[i].topics for i in idx])
+    language = prob.langs[grp.lang]
+    return CircleProposal(
+        member_ids=tuple(int(prob.ids[i]) for i in idx),
+        start_slot=grp.slot,
+        mode=mode,
+        lat=lat,
+        lon=lon,
+        language=language,
+        shared_topics=topics,
+        score=float(scores.sum()),
+        member_scores=tuple(float(x) for x in scores),
+        max_distance_km=max_km,
+        why=why_text(topics, grp.slot, params.meeting_slots, mode, max_km, language),
+    )
+
+
+def _topup(prob: Problem, params: MatchParams, plan) -> TopUp:
+    c = plan.circle
+    idx = sorted(plan.members, key=lambda i: int(prob.ids[i]))
+    n_old = len(c.member_ids)
+    V = prob.U[idx]
+    C = V @ V.T
+    k = n_old + len(idx)
+    with_old = n_old * (V @ plan.topic_vec)
+    scores = (C.sum(axis=1) - np.diag(C) + with_old) / max(1, k - 1)
+    max_km = None
+    if c.mode == "in_person":
+        d = haversine_many(prob.lat[idx], prob.lon[idx], float(c.lat), float(c.lon))
+        max_km = round(float(d.max()))
+    topics = shared_topics([c.topics] + [prob.seekers[i].topics for i in idx])
+    return TopUp(
+        circle_id=c.id,
+        member_ids=tuple(int(prob.ids[i]) for i in idx),
+        language=plan.lang,
+        shared_topics=topics,
+        score=float(scores.sum()),
+        member_scores=tuple(float(x) for x in scores),
+        max_distance_km=max_km,
+        why=why_text(topics, c.start_slot, params.meeting_slots, c.mode, max_km, plan.lang),
+    )
+
+
+def _reason(prob: Problem, i: int, degree: int, placeable: bool, params: MatchParams) -> str:
+    if not prob.starts[i].any():
+        return f"not free for {30 * params.meeting_slots} minutes in a row this week"
+    if placeable:
+        return "circles at your times were full this round; you stay first in line"
+    if degree == 0:
+        return "no one free at the same time nearby"
+    return f"fewer than {params.min_size - 1} others free at the same time nearby"
+
+
+def form_circles(
+    seekers: Sequence[Seeker] | Iterable[Seeker],
+    params: MatchParams | None = None,
+    open_circles: Sequence[OpenCircle] | Iterable[OpenCircle] = (),
+) -> MatchResult:
+    """Propose new circles and top-ups for everyone waiting (see docs/matching.md)."""
+    # The engine's matrix products are small; multi-threaded BLAS only adds
+    # contention (10x slower on a busy 2-core machine), so run it single-threaded.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _form_circles(seekers, params, open_circles)
+
+
+def _form_circles(seekers, params, open_circles) -> MatchResult:
+    t0 = time.perf_counter()
+    params = MatchParams() if params is None else params
+    seekers = list(seekers)
+    open_circles = list(open_circles)
+    validate_all(seekers, params, open_circles)
+
+    prob = build_problem(seekers, params)
+    n = len(seekers)
+    taken = np.zeros(n, dtype=bool)
+    plans = fill_open_circles(prob, params, open_circles, taken)
+
+    person_buckets, virtual = make_buckets(prob, params)
+    groups: list[tuple[Group, str]] = []
+    for b in person_buckets:
+        sub = Bucket(b.key, b.mode, b.members[~taken[b.members]])
+        for grp in solve_bucket(prob, sub, params):
+            taken[grp.members] = True
+            groups.append((grp, "in_person"))
+    sub = Bucket(virtual.key, virtual.mode, virtual.members[~taken[virtual.members]])
+    for grp in solve_bucket(prob, sub, params):
+        taken[grp.members] = True
+        groups.append((grp, "virtual"))
+    t_match = time.perf_counter() - t0
+
+    result = MatchResult()
+    groups.sort(key=lambda t: min(int(prob.ids[i]) for i in t[0].members))
+    result.circles = [_proposal(prob, params, g, mode) for g, mode in groups]
+    result.top_ups = [_topup(prob, params, plan) for plan in plans]
+
+    bound, best1, degree, placeable = seeker_bounds(prob, person_buckets, virtual, params.min_size)
+    for c in open_circles:
+        room = min(c.seats, params.max_size - len(c.member_ids))
+        if room <= 0:
+            continue
+        cand, _ = circle_candidates(prob, params, c, np.zeros(n, dtype=bool))
+        if len(cand):
+            vec = _unit(prob, c.topics)
+            # a new member's quality is a mean of compatibilities with the circle
+            # (its topic vector) and with other newcomers, each at most this
+            placeable[cand] = True
+            top = np.maximum(prob.U[cand] @ vec, best1[cand]) + 1e-6
+            bound[cand] = np.maximum(bound[cand], top)
+    for i in np.flatnonzero(~taken):
+        result.unplaced[int(prob.ids[i])] = _reason(
+            prob, int(i), int(degree[i]), bool(placeable[i]), params
+        )
+
+    member_q = [q for c in result.circles for q in c.member_scores]
+    member_q += [q for t in result.top_ups for q in t.member_scores]
+    quality = float(sum(member_q))
+    total_bound = float(bound.sum()) + 1e-6 * n
+    placed = int(taken.sum())
+    n_placeable = int(placeable.sum())
+    placed_placeable = int((taken & placeable).sum())
+    result.stats = {
+        "seekers": n,
+        "placed": placed,
+        "placed_new": sum(len(c.member_ids) for c in result.circles),
+        "placed_top_up": sum(len(t.member_ids) for t in result.top_ups),
+        "unplaced": n - placed,
+        "placeable": n_placeable,
+        "placed_of_placeable": placed_placeable / n_placeable if n_placeable else 1.0,
+        "circles": len(result.circles),
+        "top_ups": len(result.top_ups),
+        "quality": quality,
+        "bound": total_bound,
+        "quality_ratio": quality / total_bound if total_bound > 0 else 1.0,
+        "p10_member_quality": float(np.percentile(member_q, 10)) if member_q else 0.0,
+        "buckets": len(person_buckets) + 1,
+        "seconds_matching": t_match,
+        "seconds": time.perf_counter() - t0,
+    }
+    return result
+
+
+def _unit(prob: Problem, topics) -> np.ndarray:
+    from .compat import unit_vectors
+
+    return unit_vectors([topics], prob.vocab)[0]

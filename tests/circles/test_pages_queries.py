@@ -1,0 +1,45 @@
+"""Pages that list things run a fixed number of queries, however long the list."""
+
+import pytest
+from django.urls import reverse
+
+from tests.circles.helpers import active_circle, make_seekers
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(client, url, django_assert_max_num_queries, n):
+    with django_assert_max_num_queries(n):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_browse_query_count_does_not_grow(client, django_assert_num_queries):
+    viewer = make_seekers(1)[0]
+    client.force_login(viewer)
+    active_circle(members=4)
+    client.get(reverse("circles:browse"))  # warm the session
+    with django_assert_num_queries(8):
+        client.get(reverse("circles:browse"))
+    for _ in range(5):
+        active_circle(members=5)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("circles:browse"))
+    assert len(response.context["cards"]) == 6
+
+
+def test_circle_page_query_count_does_not_grow(client, django_assert_num_queries):
+    small = active_circle(members=4, capacity=8)
+    big = active_circle(members=8, capacity=8)
+    me_small = small.memberships.get(role="facilitator").user
+    me_big = big.memberships.get(role="facilitator").user
+    client.force_login(me_small)
+    client.get(reverse("circles:detail", args=[small.pk]))
+    with django_assert_num_queries(9):
+        client.get(reverse("circles:detail", args=[small.pk]))
+    client.force_login(me_big)
+    client.get(reverse("circles:detail", args=[big.pk]))
+    with django_assert_num_queries(9):
+        response = client.get(reverse("circles:detail", args=[big.pk]))
+    assert len(response.context["members"]) == 8

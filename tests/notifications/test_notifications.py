@@ -1,0 +1,92 @@
+"""In-app notifications, the unread count, email preferences and quiet hours."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from connect.notifications.models import Kind, Notification
+from connect.notifications.services import notify, preference_for
+from connect.notifications.tasks import release_deferred_emails, send_notification_email
+from tests.factories import OnboardedUserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_unread_count_in_header_and_mark_read(client, member_user):
+    for n in range(3):
+        notify(member_user, Kind.CIRCLE, f"News {n}", email=False)
+    other = OnboardedUserFactory()
+    notify(other, Kind.CIRCLE, "Someone else's news", email=False)
+    client.force_login(member_user)
+    page = client.get(reverse("notifications:list"))
+    assert b'aria-label="3 unread"' in page.content
+    assert b"News 2" in page.content and b"Someone else" not in page.content
+    client.post(reverse("notifications:mark_all_read"))
+    page = client.get(reverse("notifications:list"))
+    assert b"unread" not in page.content.split(b"<main")[0]
+
+
+def test_preferences_choose_kinds_and_quiet_hours(client, member_user):
+    client.force_login(member_user)
+    response = client.post(
+        reverse("notifications:preferences"),
+        {"email_kinds": ["invitation"], "quiet_start": "22:00", "quiet_end": ""},
+    )
+    assert b"Give both a start and an end" in response.content
+    assert preference_for(member_user).quiet_start is None  # nothing saved on bad input
+    client.post(
+        reverse("notifications:preferences"),
+        {"email_kinds": ["invitation"], "quiet_start": "22:00", "quiet_end": "07:00"},
+    )
+    pref = preference_for(member_user)
+    assert pref.email_kinds == ["invitation"] and pref.quiet_start == time(22)
+
+
+def test_only_chosen_kinds_are_emailed(member_user, django_capture_on_commit_callbacks):
+    pref = preference_for(member_user)
+    pref.email_kinds = ["invitation"]
+    pref.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        circle_note = notify(member_user, Kind.CIRCLE, "Circle news")
+        invite_note = notify(member_user, Kind.INVITATION, "An invitation")
+    assert circle_note.email_status == Notification.EmailStatus.NONE
+    assert [m.subject for m in mail.outbox] == ["[Connect] An invitation"]
+    invite_note.refresh_from_db()
+    assert invite_note.email_status == Notification.EmailStatus.SENT
+
+
+def test_quiet_hours_hold_emails_in_the_persons_zone_then_release(member_user):
+    member_user.profile.timezone = "America/New_York"
+    member_user.profile.save()
+    ny_now = timezone.now().astimezone(ZoneInfo("America/New_York"))
+    pref = preference_for(member_user)
+    pref.quiet_start = (ny_now - timedelta(hours=1)).time().replace(second=0, microsecond=0)
+    pref.quiet_end = (ny_now + timedelta(hours=2)).time().replace(second=0, microsecond=0)
+    pref.save()
+    note = notify(member_user, Kind.CIRCLE, "Held back", email=True)
+    assert send_notification_email(note.pk) == "deferred"
+    note.refresh_from_db()
+    assert note.email_status == Notification.EmailStatus.DEFERRED and mail.outbox == []
+    held_until = note.email_not_before
+    assert timedelta(hours=1) < held_until - timezone.now() <= timedelta(hours=2, minutes=1)
+    assert release_deferred_emails() == 0  # not yet
+    pref.quiet_start = pref.quiet_end = None
+    pref.save()
+    Notification.objects.filter(pk=note.pk).update(email_not_before=timezone.now())
+    assert release_deferred_emails() == 1
+    assert [m.subject for m in mail.outbox] == ["[Connect] Held back"]
+    assert send_notification_email(note.pk) == "skipped"  # never twice
+    assert len(mail.outbox) == 1
+
+
+def test_quiet_hours_across_a_dst_change():
+    from connect.notifications.quiet_hours import quiet_until
+
+    # London clocks go back on 25 October 2026 at 02:00 BST → 01:00 GMT.
+    now = datetime(2026, 10, 24, 23, 30, tzinfo=ZoneInfo("UTC"))  # 00:30 BST on the 25th
+    until = quiet_until(now, "Europe/London", time(22), time(7))
+    assert until == datetime(2026, 10, 25, 7, 0, tzinfo=ZoneInfo("UTC"))  # 07:00 GMT
