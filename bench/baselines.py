@@ -203,7 +203,7 @@ def plain_greedy(seekers, params) -> list[dict]:
         if joined:
             continue
         mode = modes[0]
-        lang = sorted(s.languages)[0]
+        lang = min(s.languages)
         point = (s.lat, s.lon) if mode == "in_person" else None
         key = (slots[0], mode, lang, region.get(i) if mode == "in_person" else None)
         open_at[key].append(len(groups))
@@ -244,7 +244,7 @@ def kmeans_constrained(seekers, params, seed=0):
         common = prob.starts[members].all(axis=0)
         slot = int(np.flatnonzero(common)[0]) if common.any() else 0
         langs = set.intersection(*(set(seekers[i].languages) for i in members))
-        lang = sorted(langs)[0] if langs else sorted(seekers[members[0]].languages)[0]
+        lang = min(langs) if langs else min(seekers[members[0]].languages)
         if all(prob.can_virtual[i] for i in members):
             mode, point = "virtual", None
         else:
@@ -310,9 +310,7 @@ def cpsat_optimum(seekers, params, time_limit=60.0, workers=2, hint=None):
         for c in range(K):
             if c > i:
                 m.Add(x[i, c] == 0)
-    feasible_pair = {
-        (i, j): _pair_feasible(ctx, i, j) for i in range(n) for j in range(i + 1, n)
-    }
+    feasible_pair = {(i, j): _pair_feasible(ctx, i, j) for i in range(n) for j in range(i + 1, n)}
     act = [m.NewBoolVar(f"a{c}") for c in range(K)]
     person = [m.NewBoolVar(f"p{c}") for c in range(K)]
     for c in range(K - 1):
@@ -350,7 +348,7 @@ def cpsat_optimum(seekers, params, time_limit=60.0, workers=2, hint=None):
                 if not feasible_pair[i, j]:
                     m.Add(x[i, c] + x[j, c] <= 1)
                     continue
-                wt = int(round(1000 * comp[i, j]))
+                wt = round(1000 * comp[i, j])
                 if wt <= 0:
                     continue
                 e = m.NewBoolVar("")
@@ -398,16 +396,14 @@ def cpsat_optimum(seekers, params, time_limit=60.0, workers=2, hint=None):
             mode = "virtual"
             if solver.Value(person[c]):
                 mode = "in_person"
-                point = next(
-                    pt for pt in points if all(ctx.reach(i, pt) for i in members)
-                )
+                point = next(pt for pt in points if all(ctx.reach(i, pt) for i in members))
             plan.append(
                 {
                     "members": members,
                     "slot": slot,
                     "mode": mode,
                     "point": point,
-                    "language": sorted(langs_c)[0],
+                    "language": min(langs_c),
                 }
             )
     return {"status": name, "plan": plan, "wall": solver.WallTime()}

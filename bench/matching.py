@@ -97,7 +97,7 @@ def _child(method, n, seed, small, placeable, bound, conn):
         pmask[placeable] = True
         out.update(baselines.evaluate(seekers, plan, params, pmask, bound))
         out["placeable_share"] = float(pmask.mean()) if n else 0.0
-    except Exception as exc:  # reported in the table, never hidden
+    except Exception as exc:  # noqa: BLE001 -- reported in the table, never hidden
         out["error"] = f"{type(exc).__name__}: {exc}"
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     conn.send(out)

@@ -61,8 +61,9 @@ def solve_bucket(prob: Problem, bucket: Bucket, params: MatchParams) -> list[Gro
     if len(bucket.members) <= SMALL_BUCKET:
         person = bucket.mode == "in_person"
         seed = params.seed ^ zlib.crc32(bucket.key.encode())
-        solver = SmallSolver(prob, bucket.members, params, seed, allow_virtual=not person,
-                             allow_person=person)
+        solver = SmallSolver(
+            prob, bucket.members, params, seed, allow_virtual=not person, allow_person=person
+        )
         return solver.solve()
     bd = BucketData(prob, bucket, params)
     gr = _solve_once(bd, params, 0)

@@ -49,8 +49,13 @@ class SmallSolver:
         self.langs = [_bits(prob.L[i]) for i in self.g]
         self.virt = [bool(allow_virtual and prob.can_virtual[i]) for i in self.g]
         person = [bool(allow_person and prob.can_person[i]) for i in self.g]
-        pts = sorted({(float(prob.lat[i]), float(prob.lon[i])) for i, ok in zip(self.g, person,
-                                                                               strict=True) if ok})
+        pts = sorted(
+            {
+                (float(prob.lat[i]), float(prob.lon[i]))
+                for i, ok in zip(self.g, person, strict=True)
+                if ok
+            }
+        )
         self.points = pts
         reach = [0] * n
         if pts:
@@ -65,13 +70,12 @@ class SmallSolver:
                         reach[a] |= 1 << q
         self.reach = reach
         g2l = {int(x): k for k, x in enumerate(self.g)}
-        self.conf = [
-            frozenset(g2l[j] for j in prob.conflicts[int(x)] if j in g2l) for x in self.g
-        ]
+        self.conf = [frozenset(g2l[j] for j in prob.conflicts[int(x)] if j in g2l) for x in self.g]
         U = prob.U[self.g]
         self.C = (U @ U.T).tolist()
         self.wait = [int(w) for w in prob.waiting[self.g]]
         self.iterations = iterations if iterations is not None else max(40, 6000 // max(n, 1))
+        self.noise = 0.0  # random jitter of growth scores during kicks
         # state
         self.groups: list[list[int]] = []
         self.where = [-1] * n
@@ -172,6 +176,8 @@ class SmallSolver:
                 if c in group or not self.can_add(group, c):
                     continue
                 sc = sum(self.C[c][m] for m in group) + 1e-6 * self.wait[c]
+                if self.noise:
+                    sc += self.noise * float(self.rng.random())
                 if best is None or sc > best[0] + 1e-12:
                     best = (sc, c)
             if best is None:
@@ -207,9 +213,7 @@ class SmallSolver:
         p = self.p
         for u in self._unplaced():
             free = [a for a in self._unplaced() if a != u]
-            donors = [
-                a for g in self.groups if len(g) > p.min_size for a in g
-            ]
+            donors = [a for g in self.groups if len(g) > p.min_size for a in g]
             pool = free + donors
             group = [u]
             taken: dict[int, int] = {}
@@ -265,9 +269,7 @@ class SmallSolver:
                         rest_h = [m for m in gh if m != b]
                         if not self.can_add(rest_h, a):
                             continue
-                        d = (
-                            self.quality(rest + [b]) - Q[k] + self.quality(rest_h + [a]) - Q[h]
-                        )
+                        d = self.quality(rest + [b]) - Q[k] + self.quality(rest_h + [a]) - Q[h]
                         if d > 1e-9 and (best is None or d > best[0]):
                             best = (d, "swap", a, b, k, h)
                 # replace a by an unplaced person who waited at least as long
@@ -302,9 +304,9 @@ class SmallSolver:
 
     def local_search(self, target) -> None:
         for _ in range(10_000):
-            if self._insert():
-                continue
             if self._build(target):
+                continue
+            if self._insert():
                 continue
             if self._borrow():
                 continue
@@ -316,13 +318,15 @@ class SmallSolver:
         if not self.groups:
             return
         r = self.rng.random()
-        if r < 0.3:
-            k = int(self.rng.integers(len(self.groups)))
-            self.groups[k] = []
+        if r < 0.5:
+            for _ in range(1 if r < 0.3 else 2):
+                k = int(self.rng.integers(len(self.groups)))
+                self.groups[k] = []
         else:
             placed = [a for g in self.groups for a in g]
-            drop = self.rng.choice(placed, size=min(len(placed), int(self.rng.integers(2, 5))),
-                                   replace=False)
+            drop = self.rng.choice(
+                placed, size=min(len(placed), int(self.rng.integers(2, 5))), replace=False
+            )
             for a in drop:
                 self.groups[self.where[a]].remove(int(a))
         # circles that fell below the minimum release their members
@@ -335,14 +339,23 @@ class SmallSolver:
         target = p.target_size
         self.local_search(min(p.min_size + 1, p.max_size))
         best = (self.objective(), [list(g) for g in self.groups])
-        for it in range(self.iterations):
-            self._set(best[1])
+        current = best
+        for _ in range(self.iterations):
+            self._set(current[1])
             self._kick()
+            self._rank = [int(x) for x in self.rng.permutation(self.n)]
             t = int(self.rng.integers(p.min_size, max(p.min_size, target) + 1))
+            # rebuild with jittered choices, then polish exactly
+            self.noise = 0.3
+            while self._build(t) or self._insert() or self._borrow():
+                pass
+            self.noise = 0.0
             self.local_search(t)
             obj = self.objective()
+            if obj >= current[0]:  # equal is accepted: walk along plateaus
+                current = (obj, [list(g) for g in self.groups])
             if obj > best[0]:
-                best = (obj, [list(g) for g in self.groups])
+                best = current
         return self._decode(best[1])
 
     def _decode(self, groups) -> list[Group]:
@@ -350,7 +363,7 @@ class SmallSolver:
         for g in groups:
             if len(g) < self.p.min_size:
                 continue
-            s, ln, v, r = self.masks(g)
+            s, ln, _v, r = self.masks(g)
             slot = (s & -s).bit_length() - 1
             lang = (ln & -ln).bit_length() - 1
             point = None
@@ -366,7 +379,6 @@ class SmallSolver:
                         best = (d, q)
                 point = self.points[best[1]]
             out.append(
-                Group(members=sorted(int(self.g[a]) for a in g), slot=slot, lang=lang,
-                      point=point)
+                Group(members=sorted(int(self.g[a]) for a in g), slot=slot, lang=lang, point=point)
             )
         return out
