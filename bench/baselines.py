@@ -359,8 +359,8 @@ def cpsat_optimum(seekers, params, time_limit=60.0, workers=2, hint=None):
         big = 2 * scale * 1000 * p.max_size * p.max_size
         q = m.NewIntVar(0, big, f"q{c}")
         m.Add(q <= big * act[c])
-        for k in b:
-            m.Add(q <= (2 * scale // (k - 1)) * P + big * (1 - b[k]))
+        for k, bk in b.items():
+            m.Add(q <= (2 * scale // (k - 1)) * P + big * (1 - bk))
         total_q.append(q)
     # lexicographic: people placed, then their waiting rounds, then quality
     w_wait = 2 * scale * 1000 * n + 1

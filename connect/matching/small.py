@@ -29,6 +29,12 @@ def _bits(row: np.ndarray) -> int:
     return out
 
 
+MAX_COLUMNS = 60_000
+ENUMERATE_POOL = 18  # slot pools up to this size: every circle of 4-5 is a candidate
+BRANCH = 3  # first partners tried per person in larger pools
+NEAREST = 7  # in larger pools, circles of 4-5 from each person's 7 closest matches
+
+
 class SmallSolver:
     def __init__(
         self,
@@ -168,8 +174,30 @@ class SmallSolver:
         return changed
 
     def _grow(self, seed_member, pool, target) -> list[int]:
+        """Best circle grown from seed_member, trying each start slot it is free at."""
+        best: list[int] = [seed_member]
+        best_key = None
+        slots = self.slots[seed_member]
+        others = [c for c in pool if c != seed_member]
+        tried = 0
+        while slots and tried < 48:
+            bit = slots & -slots
+            slots ^= bit
+            at = [c for c in others if self.slots[c] & bit]
+            if len(at) < self.p.min_size - 1:
+                continue
+            tried += 1
+            group = self._grow_in(seed_member, at, target)
+            if len(group) < self.p.min_size:
+                continue
+            key = (len(group), self.quality(group) / len(group))
+            if best_key is None or key > best_key:
+                best, best_key = group, key
+        return best
+
+    def _grow_in(self, seed_member, cand, target) -> list[int]:
         group = [seed_member]
-        cand = [c for c in pool if c != seed_member]
+        cand = list(cand)
         while len(group) < target:
             best = None
             for c in cand:
@@ -211,28 +239,20 @@ class SmallSolver:
     def _borrow(self) -> bool:
         """Unplaced people plus members of circles above min size form a new circle."""
         p = self.p
-        for u in self._unplaced():
-            free = [a for a in self._unplaced() if a != u]
-            donors = [a for g in self.groups if len(g) > p.min_size for a in g]
-            pool = free + donors
-            group = [u]
-            taken: dict[int, int] = {}
-            scored = sorted(
-                pool,
-                key=lambda c: (-(10.0 if self.where[c] < 0 else 0.0) - self.C[u][c], c),
-            )
-            for c in scored:
-                k = self.where[c]
-                if k >= 0 and len(self.groups[k]) - taken.get(k, 0) <= p.min_size:
+        unplaced = self._unplaced()
+        donors = [a for g in self.groups if len(g) > p.min_size for a in g]
+        for u in unplaced:
+            pool = [a for a in unplaced if a != u] + donors
+            slots = self.slots[u]
+            while slots:
+                bit = slots & -slots
+                slots ^= bit
+                at = [c for c in pool if self.slots[c] & bit]
+                if len(at) < p.min_size - 1:
                     continue
-                if not self.can_add(group, c):
+                group = self._borrow_at(u, at)
+                if group is None:
                     continue
-                group.append(c)
-                if k >= 0:
-                    taken[k] = taken.get(k, 0) + 1
-                if len(group) >= p.min_size:
-                    break
-            if len(group) >= p.min_size:
                 for c in group[1:]:
                     k = self.where[c]
                     if k >= 0:
@@ -241,6 +261,24 @@ class SmallSolver:
                 self._set(self.groups)
                 return True
         return False
+
+    def _borrow_at(self, u, at) -> list[int] | None:
+        p = self.p
+        group = [u]
+        taken: dict[int, int] = {}
+        scored = sorted(at, key=lambda c: (-(10.0 if self.where[c] < 0 else 0.0) - self.C[u][c], c))
+        for c in scored:
+            k = self.where[c]
+            if k >= 0 and len(self.groups[k]) - taken.get(k, 0) <= p.min_size:
+                continue
+            if not self.can_add(group, c):
+                continue
+            group.append(c)
+            if k >= 0:
+                taken[k] = taken.get(k, 0) + 1
+            if len(group) >= p.min_size:
+                return group
+        return None
 
     def _improve_once(self) -> bool:
         """Best quality move, swap, or unplaced-for-placed replacement."""
@@ -318,10 +356,10 @@ class SmallSolver:
         if not self.groups:
             return
         r = self.rng.random()
-        if r < 0.5:
-            for _ in range(1 if r < 0.3 else 2):
-                k = int(self.rng.integers(len(self.groups)))
-                self.groups[k] = []
+        if r < 0.6:
+            count = 1 if r < 0.25 else (2 if r < 0.45 else 3)
+            for k in self.rng.permutation(len(self.groups))[:count]:
+                self.groups[int(k)] = []
         else:
             placed = [a for g in self.groups for a in g]
             drop = self.rng.choice(
@@ -339,6 +377,8 @@ class SmallSolver:
         target = p.target_size
         self.local_search(min(p.min_size + 1, p.max_size))
         best = (self.objective(), [list(g) for g in self.groups])
+        self._columns: dict[tuple[int, ...], None] = {}
+        self._remember()
         current = best
         for _ in range(self.iterations):
             self._set(current[1])
@@ -352,11 +392,114 @@ class SmallSolver:
             self.noise = 0.0
             self.local_search(t)
             obj = self.objective()
+            self._remember()
             if obj >= current[0]:  # equal is accepted: walk along plateaus
                 current = (obj, [list(g) for g in self.groups])
             if obj > best[0]:
                 best = current
+        self._more_columns()
+        chosen = self._recombine()
+        if chosen is not None:
+            self._set(chosen)
+            if self.objective() > best[0]:
+                best = (self.objective(), [list(g) for g in self.groups])
         return self._decode(best[1])
+
+    # -- recombination: set packing over every circle met on the way -----------------
+    def _remember(self) -> None:
+        for g in self.groups:
+            if len(g) >= self.p.min_size:
+                self._columns[tuple(sorted(g))] = None
+
+    def _more_columns(self) -> None:
+        """Candidate circles from every distinct slot pool.
+
+        Small pools: every feasible circle of min_size and min_size + 1
+        people. Larger pools: greedy circles from every person, branching on
+        their few most compatible first partners. All sizes via prefixes.
+        """
+        from itertools import combinations
+
+        p = self.p
+        self.noise = 0.0
+        pools: set[tuple[int, ...]] = set()
+        for s in range(336):
+            bit = 1 << s
+            at = tuple(a for a in range(self.n) if self.slots[a] & bit)
+            if len(at) >= p.min_size:
+                pools.add(at)
+        maximal = [q for q in pools if not any(len(r) > len(q) and set(q) <= set(r) for r in pools)]
+        maximal.sort()
+        for pool in maximal:
+            if len(pool) <= ENUMERATE_POOL:
+                for k in (p.min_size, p.min_size + 1):
+                    if k > p.max_size:
+                        continue
+                    for combo in combinations(pool, k):
+                        if self.feasible(list(combo)):
+                            self._columns[combo] = None
+            for u in pool:
+                others = [c for c in pool if c != u and self.can_add([u], c)]
+                near = sorted(others, key=lambda c: (-self.C[u][c], c))[:NEAREST]
+                if len(pool) > ENUMERATE_POOL:
+                    for k in (p.min_size - 1, p.min_size):
+                        for combo in combinations(near, k):
+                            group = [u, *combo]
+                            if self.feasible(group):
+                                self._columns[tuple(sorted(group))] = None
+                for f in near[:BRANCH]:
+                    group = self._grow_in_from([u, f], others, p.max_size)
+                    for k in range(p.min_size, len(group) + 1):
+                        self._columns[tuple(sorted(group[:k]))] = None
+            if len(self._columns) > MAX_COLUMNS:
+                return
+
+    def _grow_in_from(self, start, cand, target) -> list[int]:
+        group = list(start)
+        while len(group) < target:
+            best = None
+            for c in cand:
+                if c in group or not self.can_add(group, c):
+                    continue
+                sc = sum(self.C[c][m] for m in group) + 1e-6 * self.wait[c]
+                if best is None or sc > best[0] + 1e-12:
+                    best = (sc, c)
+            if best is None:
+                break
+            group.append(best[1])
+        return group
+
+    def _recombine(self) -> list[list[int]] | None:
+        """Best disjoint set of known circles: placed, then waiting, then quality."""
+        from scipy.optimize import Bounds, LinearConstraint, milp
+        from scipy.sparse import csr_matrix
+
+        cols = [c for c in self._columns if self.feasible(list(c))]
+        if not cols:
+            return None
+        rows, idx = [], []
+        for j, c in enumerate(cols):
+            rows.extend(c)
+            idx.extend([j] * len(c))
+        A = csr_matrix((np.ones(len(rows)), (rows, idx)), shape=(self.n, len(cols)))
+        size = np.array([len(c) for c in cols], dtype=float)
+        wait = np.array([sum(self.wait[a] for a in c) for c in cols], dtype=float)
+        qual = np.array([self.quality(list(c)) for c in cols], dtype=float)
+        cons = [LinearConstraint(A, 0, 1)]
+        integrality = np.ones(len(cols))
+        bounds = Bounds(0, 1)
+        opts = {"disp": False, "mip_rel_gap": 0.0, "time_limit": 20.0}
+        x = None
+        for obj in (size, wait, qual):
+            res = milp(-obj, constraints=cons, integrality=integrality, bounds=bounds, options=opts)
+            if res.x is None:
+                break
+            x = res.x
+            best = float(obj @ x)
+            cons.append(LinearConstraint(obj[None, :], best - 1e-6, np.inf))
+        if x is None:
+            return None
+        return [list(cols[j]) for j in np.flatnonzero(x > 0.5)]
 
     def _decode(self, groups) -> list[Group]:
         out = []
