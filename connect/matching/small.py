@@ -80,7 +80,7 @@ class SmallSolver:
         U = prob.U[self.g]
         self.C = (U @ U.T).tolist()
         self.wait = [int(w) for w in prob.waiting[self.g]]
-        self.iterations = iterations if iterations is not None else max(40, 6000 // max(n, 1))
+        self.iterations = iterations if iterations is not None else max(16, 2400 // max(n, 1))
         self.noise = 0.0  # random jitter of growth scores during kicks
         # state
         self.groups: list[list[int]] = []
