@@ -22,6 +22,8 @@ before the top-k selection.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from .buckets import Problem
@@ -199,18 +201,28 @@ class _BucketBound:
                     self.virtual_pool(pool)
 
 
-def seeker_bounds(prob: Problem, person_buckets, virtual_bucket, min_size: int):
+def seeker_bounds(prob: Problem, person_buckets, virtual_bucket, min_size: int, threads: int = 2):
     """Per seeker: (bound, best single partner, partners at best slot/language, placeable)."""
     n = len(prob.seekers)
     best = np.zeros(n, dtype=np.float64)
     best1 = np.zeros(n, dtype=np.float64)
     degree = np.zeros(n, dtype=np.int64)
     need = min_size - 1
-    for b, person in [(b, True) for b in person_buckets] + [(virtual_bucket, False)]:
-        if len(b.members) < 2:
-            continue
+    jobs = [(b, True) for b in person_buckets] + [(virtual_bucket, False)]
+    jobs = [(b, person) for b, person in jobs if len(b.members) >= 2]
+    # biggest first; buckets are independent, and numpy releases the GIL in the
+    # heavy calls, so two threads use both cores
+    jobs.sort(key=lambda t: -len(t[0].members))
+
+    def one(job):
+        b, person = job
         bb = _BucketBound(prob, b.members, person, need)
         bb.run()
+        return b, bb
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        done = list(pool.map(one, jobs))
+    for b, bb in done:  # combined in a fixed order: deterministic
         best[b.members] = np.maximum(best[b.members], bb.best + 1e-6)
         best1[b.members] = np.maximum(best1[b.members], bb.best1 + 1e-6)
         degree[b.members] = np.maximum(degree[b.members], bb.degree)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -176,6 +177,12 @@ def _form_circles(seekers, params, open_circles) -> MatchResult:
     plans = fill_open_circles(prob, params, open_circles, taken)
 
     person_buckets, virtual = make_buckets(prob, params)
+    # The bound only reads the input, so it runs beside the matching (its numpy
+    # work releases the GIL while the matching is mostly Python).
+    bound_job = ThreadPoolExecutor(max_workers=1)
+    bound_future = bound_job.submit(
+        seeker_bounds, prob, person_buckets, virtual, params.min_size, 1
+    )
     groups: list[tuple[Group, str]] = []
     rest = np.flatnonzero(~taken & prob.starts.any(axis=1))
     if len(rest) <= SMALL_PROBLEM:
@@ -204,7 +211,8 @@ def _form_circles(seekers, params, open_circles) -> MatchResult:
     result.circles = [_proposal(prob, params, g, mode) for g, mode in groups]
     result.top_ups = [_topup(prob, params, plan) for plan in plans]
 
-    bound, best1, degree, placeable = seeker_bounds(prob, person_buckets, virtual, params.min_size)
+    bound, best1, degree, placeable = bound_future.result()
+    bound_job.shutdown()
     for c in open_circles:
         room = min(c.seats, params.max_size - len(c.member_ids))
         if room <= 0:
