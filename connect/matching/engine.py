@@ -16,7 +16,7 @@ from .explain import shared_topics, why_text
 from .geo import haversine_many
 from .grow import BucketData, Group, Grower
 from .improve import local_search, place_leftovers
-from .small import SmallSolver
+from .small import BUCKET_COLUMNS, SmallSolver
 from .topup import circle_candidates, fill_open_circles
 from .types import CircleProposal, MatchParams, MatchResult, OpenCircle, Seeker, TopUp
 from .validate import validate_all
@@ -63,7 +63,13 @@ def solve_bucket(prob: Problem, bucket: Bucket, params: MatchParams) -> list[Gro
         person = bucket.mode == "in_person"
         seed = params.seed ^ zlib.crc32(bucket.key.encode())
         solver = SmallSolver(
-            prob, bucket.members, params, seed, allow_virtual=not person, allow_person=person
+            prob,
+            bucket.members,
+            params,
+            seed,
+            allow_virtual=not person,
+            allow_person=person,
+            max_columns=BUCKET_COLUMNS,
         )
         return solver.solve()
     bd = BucketData(prob, bucket, params)

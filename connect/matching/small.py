@@ -29,7 +29,8 @@ def _bits(row: np.ndarray) -> int:
     return out
 
 
-MAX_COLUMNS = 60_000
+MAX_COLUMNS = 60_000  # whole small rounds
+BUCKET_COLUMNS = 600  # small buckets inside a large round (kept cheap)
 ENUMERATE_POOL = 18  # slot pools up to this size: every circle of 4-5 is a candidate
 BRANCH = 3  # first partners tried per person in larger pools
 NEAREST = 7  # in larger pools, circles of 4-5 from each person's 7 closest matches
@@ -45,7 +46,9 @@ class SmallSolver:
         allow_virtual: bool = True,
         allow_person: bool = True,
         iterations: int | None = None,
+        max_columns: int = MAX_COLUMNS,
     ):
+        self.max_columns = max_columns
         self.prob = prob
         self.g = np.asarray(idx, dtype=np.int64)
         self.p = params
@@ -451,7 +454,7 @@ class SmallSolver:
                     group = self._grow_in_from([u, f], others, p.max_size)
                     for k in range(p.min_size, len(group) + 1):
                         self._columns[tuple(sorted(group[:k]))] = None
-            if len(self._columns) > MAX_COLUMNS:
+            if len(self._columns) > self.max_columns:
                 return
 
     def _grow_in_from(self, start, cand, target) -> list[int]:
@@ -488,9 +491,10 @@ class SmallSolver:
         cons = [LinearConstraint(A, 0, 1)]
         integrality = np.ones(len(cols))
         bounds = Bounds(0, 1)
-        opts = {"disp": False, "mip_rel_gap": 0.0, "time_limit": 20.0}
+        opts = {"disp": False, "mip_rel_gap": 0.0, "node_limit": 400}
         x = None
-        for obj in (size, wait, qual):
+        # placed first; then waiting rounds, then quality (quality sum < n + 1)
+        for obj in (size, wait * (self.n + 1) + qual):
             res = milp(-obj, constraints=cons, integrality=integrality, bounds=bounds, options=opts)
             if res.x is None:
                 break
