@@ -22,6 +22,8 @@ before the top-k selection.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from .buckets import Problem
@@ -53,6 +55,15 @@ class _BucketBound:
                 else None
             )
             self.rad = prob.radius[members].astype(np.float32)
+            # people at the same place with the same radius reach the same others
+            key = np.stack([self.pid.astype(np.float64), prob.radius[members]], axis=1)
+            ucls, cls = np.unique(key, axis=0, return_inverse=True)
+            self.cls = cls.reshape(-1)
+            self.R = None
+            if self.D is not None and len(ucls) <= 8000:
+                cp = ucls[:, 0].astype(np.int64)
+                cr = ucls[:, 1].astype(np.float32)
+                self.R = self.D[np.ix_(cp, cp)] <= cr[:, None] + cr[None, :] + 1e-3
         g2l = {int(x): k for k, x in enumerate(members)}
         a_list, b_list = [], []
         for k, x in enumerate(members):
@@ -104,6 +115,8 @@ class _BucketBound:
             self.best[idx] = np.maximum(self.best[idx], val[inv[m] - r0])
 
     def _dist_ok(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        if self.R is not None:
+            return self.R[np.ix_(self.cls[rows], self.cls[cols])]
         if self.D is not None:
             dist = self.D[self.pid[rows][:, None], self.pid[cols][None, :]]
         else:
@@ -161,40 +174,55 @@ class _BucketBound:
             self.best[r] = np.maximum(self.best[r], val)
 
     def run(self) -> None:
-        prev: dict[int, np.ndarray] = {}
-        for s in range(WEEK_SLOTS):
-            here = self.starts[:, s]
-            if here.sum() < 2:
-                prev = {}
-                continue
-            cur: dict[int, np.ndarray] = {}
-            for col in range(self.L.shape[1]):
-                pool = np.flatnonzero(here & self.L[:, col])
-                if len(pool) < 2:
+        """Visit every (slot, language) pool that is not contained in a neighbour's.
+
+        A pool inside the pool of the previous or next start slot (same
+        language) cannot raise anyone's figures, so it is skipped exactly.
+        """
+        starts = self.starts
+        for col in range(self.L.shape[1]):
+            M = starts & self.L[:, col][:, None]  # n x 336
+            counts = M.sum(axis=0)
+            prev_m = np.roll(M, 1, axis=1)
+            next_m = np.roll(M, -1, axis=1)
+            in_prev = ~(M & ~prev_m).any(axis=0)  # M_s subset of M_{s-1}
+            in_next = ~(M & ~next_m).any(axis=0)
+            same_next = in_next & (counts == np.roll(counts, -1))
+            skip = in_prev | (in_next & ~same_next)
+            if skip.all():
+                skip[int(np.argmax(counts))] = False
+            for s in range(WEEK_SLOTS):
+                if skip[s] or counts[s] < 2:
                     continue
-                cur[col] = pool
-                p = prev.get(col)
-                if p is not None and len(p) == len(pool) and np.array_equal(p, pool):
-                    continue
+                pool = np.flatnonzero(M[:, s])
                 if self.person:
                     self.pool(pool)
                 else:
                     self.virtual_pool(pool)
-            prev = cur
 
 
-def seeker_bounds(prob: Problem, person_buckets, virtual_bucket, min_size: int):
+def seeker_bounds(prob: Problem, person_buckets, virtual_bucket, min_size: int, threads: int = 2):
     """Per seeker: (bound, best single partner, partners at best slot/language, placeable)."""
     n = len(prob.seekers)
     best = np.zeros(n, dtype=np.float64)
     best1 = np.zeros(n, dtype=np.float64)
     degree = np.zeros(n, dtype=np.int64)
     need = min_size - 1
-    for b, person in [(b, True) for b in person_buckets] + [(virtual_bucket, False)]:
-        if len(b.members) < 2:
-            continue
+    jobs = [(b, True) for b in person_buckets] + [(virtual_bucket, False)]
+    jobs = [(b, person) for b, person in jobs if len(b.members) >= 2]
+    # biggest first; buckets are independent, and numpy releases the GIL in the
+    # heavy calls, so two threads use both cores
+    jobs.sort(key=lambda t: -len(t[0].members))
+
+    def one(job):
+        b, person = job
         bb = _BucketBound(prob, b.members, person, need)
         bb.run()
+        return b, bb
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        done = list(pool.map(one, jobs))
+    for b, bb in done:  # combined in a fixed order: deterministic
         best[b.members] = np.maximum(best[b.members], bb.best + 1e-6)
         best1[b.members] = np.maximum(best1[b.members], bb.best1 + 1e-6)
         degree[b.members] = np.maximum(degree[b.members], bb.degree)

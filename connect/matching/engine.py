@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import zlib
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -15,12 +16,13 @@ from .explain import shared_topics, why_text
 from .geo import haversine_many
 from .grow import BucketData, Group, Grower
 from .improve import local_search, place_leftovers
+from .small import BUCKET_COLUMNS, SmallSolver
 from .topup import circle_candidates, fill_open_circles
 from .types import CircleProposal, MatchParams, MatchResult, OpenCircle, Seeker, TopUp
 from .validate import validate_all
 
-SMALL_BUCKET = 64  # buckets up to this size get several restarts
-RESTARTS = 12
+SMALL_BUCKET = 64  # buckets up to this size get the intensive small-problem search
+SMALL_PROBLEM = 64  # whole rounds up to this size are solved as one mixed-mode problem
 
 
 def _rank(n: int, seed: int, key: str, restart: int) -> np.ndarray:
@@ -41,7 +43,7 @@ def _quality_of(bd: BucketData, groups: list[Group]) -> float:
 
 def _solve_once(bd: BucketData, params: MatchParams, restart: int) -> Grower:
     rank = _rank(bd.n, params.seed, bd.bucket.key, restart)
-    gr = Grower(bd, params, rank, shuffle=restart > 0)
+    gr = Grower(bd, params, rank)
     gr.run()
     place_leftovers(gr)
     gr.groups = [g for g in gr.groups if g.members]
@@ -57,19 +59,23 @@ def solve_bucket(prob: Problem, bucket: Bucket, params: MatchParams) -> list[Gro
     """
     if len(bucket.members) < params.min_size:
         return []
+    if len(bucket.members) <= SMALL_BUCKET:
+        person = bucket.mode == "in_person"
+        seed = params.seed ^ zlib.crc32(bucket.key.encode())
+        solver = SmallSolver(
+            prob,
+            bucket.members,
+            params,
+            seed,
+            allow_virtual=not person,
+            allow_person=person,
+            max_columns=BUCKET_COLUMNS,
+        )
+        return solver.solve()
     bd = BucketData(prob, bucket, params)
-    tries = RESTARTS if bd.n <= SMALL_BUCKET else 1
-    best = None
-    for restart in range(tries):
-        gr = _solve_once(bd, params, restart)
-        placed = int(gr.assigned.sum())
-        waited = int(bd.wait[gr.assigned].sum())
-        quality = _quality_of(bd, gr.groups)
-        key = (placed, waited, round(quality, 9))
-        if best is None or key > best[0]:
-            best = (key, gr)
+    gr = _solve_once(bd, params, 0)
     out = []
-    for grp in best[1].groups:
+    for grp in gr.groups:
         if not grp.members:
             continue
         out.append(
@@ -177,13 +183,30 @@ def _form_circles(seekers, params, open_circles) -> MatchResult:
     plans = fill_open_circles(prob, params, open_circles, taken)
 
     person_buckets, virtual = make_buckets(prob, params)
+    # The bound only reads the input, so it runs beside the matching (its numpy
+    # work releases the GIL while the matching is mostly Python).
+    bound_job = ThreadPoolExecutor(max_workers=1)
+    bound_future = bound_job.submit(
+        seeker_bounds, prob, person_buckets, virtual, params.min_size, 1
+    )
     groups: list[tuple[Group, str]] = []
-    for b in person_buckets:
+    rest = np.flatnonzero(~taken & prob.starts.any(axis=1))
+    if len(rest) <= SMALL_PROBLEM:
+        # small round: one mixed-mode problem, every circle picks its own mode
+        person_buckets_run: list[Bucket] = []
+        virtual_run = Bucket("virtual", "virtual", np.zeros(0, dtype=np.int64))
+        solver = SmallSolver(prob, rest, params, params.seed)
+        for grp in solver.solve():
+            taken[grp.members] = True
+            groups.append((grp, "virtual" if grp.point is None else "in_person"))
+    else:
+        person_buckets_run, virtual_run = person_buckets, virtual
+    for b in person_buckets_run:
         sub = Bucket(b.key, b.mode, b.members[~taken[b.members]])
         for grp in solve_bucket(prob, sub, params):
             taken[grp.members] = True
             groups.append((grp, "in_person"))
-    sub = Bucket(virtual.key, virtual.mode, virtual.members[~taken[virtual.members]])
+    sub = Bucket(virtual.key, virtual.mode, virtual_run.members[~taken[virtual_run.members]])
     for grp in solve_bucket(prob, sub, params):
         taken[grp.members] = True
         groups.append((grp, "virtual"))
@@ -194,7 +217,8 @@ def _form_circles(seekers, params, open_circles) -> MatchResult:
     result.circles = [_proposal(prob, params, g, mode) for g, mode in groups]
     result.top_ups = [_topup(prob, params, plan) for plan in plans]
 
-    bound, best1, degree, placeable = seeker_bounds(prob, person_buckets, virtual, params.min_size)
+    bound, best1, degree, placeable = bound_future.result()
+    bound_job.shutdown()
     for c in open_circles:
         room = min(c.seats, params.max_size - len(c.member_ids))
         if room <= 0:

@@ -21,6 +21,8 @@ from .types import WEEK_SLOTS, MatchParams
 
 MAX_SLOT_OPTIONS = 4  # slots a seed compares in large buckets
 GROW_POOL = 96  # candidates (most compatible with the seed) considered while growing
+KEEP_RATIO = 0.9  # grow past min_size only with people this close to the circle's mean
+ROOMY_POOL = 12  # ... and only when the seed's pool is at least this large
 
 
 @dataclass
@@ -59,6 +61,8 @@ class BucketData:
         ]
         self.pools = [np.flatnonzero(self.starts[:, s]) for s in range(WEEK_SLOTS)]
         self._reach_cache: dict[tuple[float, float], np.ndarray] = {}
+        self.conf_arr = [np.array(sorted(c), dtype=np.int64) for c in self.conf]
+        self._mark = np.zeros(self.n, dtype=bool)
         self.hubs: list[tuple[float, float]] = self._hubs() if self.person else []
 
     # -- geography -------------------------------------------------------
@@ -86,6 +90,16 @@ class BucketData:
             scored.append((-int(self.reach(p).sum()), p))
         scored.sort()
         return [p for _, p in scored[:count]]
+
+    def drop_conflicts(self, i: int, cand: np.ndarray) -> np.ndarray:
+        """cand without the people i clashes with (blocks either way, past partners)."""
+        ca = self.conf_arr[i]
+        if len(ca) == 0:
+            return cand
+        self._mark[ca] = True
+        out = cand[~self._mark[cand]]
+        self._mark[ca] = False
+        return out
 
     def own_point(self, i: int) -> tuple[float, float]:
         return (float(self.lat[i]), float(self.lon[i]))
@@ -126,9 +140,7 @@ class Grower:
             mask &= bd.reach(point)[pool]
         cand = pool[mask]
         cand = cand[cand != i]
-        if bd.conf[i]:
-            cand = cand[~np.isin(cand, list(bd.conf[i]))]
-        return cand
+        return bd.drop_conflicts(i, cand)
 
     def _options(self, i: int):
         bd = self.bd
@@ -167,6 +179,8 @@ class Grower:
     def grow_from(self, i: int, option, target: int) -> list[int] | None:
         _, _s, _point, _lang, cand, comp = option
         bd = self.bd
+        # in a scarce pool everyone may be needed: grow to the target size there
+        close_knit = len(cand) >= ROOMY_POOL
         if len(cand) > GROW_POOL:
             keep = np.argpartition(-comp, GROW_POOL)[:GROW_POOL]
             keep.sort()
@@ -178,15 +192,26 @@ class Grower:
             return None
         Uc = bd.U[cand]
         bonus = 1e-4 * np.minimum(bd.wait[cand], 50) - 1e-9 * self.rank[cand]
+        pair_sum = 0.0
         while len(group) < target and ok.any():
-            score = np.where(ok, Uc @ total + bonus, -np.inf)
+            gain = Uc @ total
+            score = np.where(ok, gain + bonus, -np.inf)
             k = int(np.argmax(score))
+            if close_knit and len(group) >= self.p.min_size:
+                # beyond the minimum, only take people who keep the circle as close-knit
+                size = len(group)
+                mean_pair = 2.0 * pair_sum / (size * (size - 1))
+                if gain[k] / size < KEEP_RATIO * mean_pair:
+                    break
             j = int(cand[k])
             group.append(j)
+            pair_sum += float(gain[k])
             total += bd.U[j]
             ok[k] = False
-            if bd.conf[j]:
-                ok &= ~np.isin(cand, list(bd.conf[j]))
+            if len(bd.conf_arr[j]):
+                bd._mark[bd.conf_arr[j]] = True
+                ok &= ~bd._mark[cand]
+                bd._mark[bd.conf_arr[j]] = False
         if len(group) < self.p.min_size:
             return None
         return group

@@ -15,6 +15,8 @@ from collections import defaultdict
 
 import numpy as np
 
+from .buckets import DIST_EPS_KM
+from .geo import haversine_many
 from .grow import Group, Grower
 
 EPS = 1e-9
@@ -71,10 +73,97 @@ def place_leftovers(gr: Grower) -> None:
             gr.assigned[j] = True
             gr.group_of[j] = best[1]
             continue
-        _build_around(gr, j, by_slot)
+        if _insert_repoint(gr, j, by_slot):
+            continue
+        if _build_around(gr, j, by_slot):
+            continue
+        _eject(gr, j, by_slot)
 
 
-def _build_around(gr: Grower, j: int, by_slot) -> None:
+REPOINT_STEPS = (0.25, 0.5, 0.75, 1.0)
+
+
+def _insert_repoint(gr: Grower, j: int, by_slot) -> bool:
+    """Seat j in an in-person circle by moving its meeting point towards j."""
+    bd, p = gr.bd, gr.p
+    if not bd.person:
+        return False
+    jl, jo = float(bd.lat[j]), float(bd.lon[j])
+    best = None
+    for s in np.flatnonzero(bd.starts[j]):
+        for gid in by_slot.get(int(s), ()):
+            grp = gr.groups[gid]
+            if len(grp.members) >= p.max_size or not bd.L[j, grp.lang]:
+                continue
+            if bd.conf[j] and any(m in bd.conf[j] for m in grp.members):
+                continue
+            members = np.array(grp.members + [j])
+            plat, plon = grp.point
+            for t in REPOINT_STEPS:
+                q = (plat + t * (jl - plat), plon + t * (jo - plon))
+                d = haversine_many(bd.lat[members], bd.lon[members], q[0], q[1])
+                if np.all((d <= bd.radius[members] - DIST_EPS_KM) | (d == 0.0)):
+                    S = bd.U[grp.members].sum(axis=0)
+                    gain = float(S @ bd.U[j]) / len(grp.members)
+                    if best is None or gain > best[0] + 1e-12:
+                        best = (gain, gid, q)
+                    break
+    if best is None:
+        return False
+    _, gid, q = best
+    grp = gr.groups[gid]
+    grp.point = (float(q[0]), float(q[1]))
+    grp.reach = bd.reach(grp.point)
+    grp.members.append(j)
+    gr.assigned[j] = True
+    gr.group_of[j] = gid
+    return True
+
+
+def _new_home(gr: Grower, a: int, skip: int, by_slot) -> int:
+    """A circle (other than `skip`) with room that member a fits, or -1."""
+    bd, p = gr.bd, gr.p
+    for s in np.flatnonzero(bd.starts[a]):
+        for gid in by_slot.get(int(s), ()):
+            if gid == skip:
+                continue
+            grp = gr.groups[gid]
+            if len(grp.members) < p.max_size and _fits(bd, a, grp):
+                return gid
+    return -1
+
+
+def _eject(gr: Grower, j: int, by_slot, max_checks: int = 400) -> bool:
+    """Seat j in a circle by moving one of its members to another circle with room."""
+    bd = gr.bd
+    checks = 0
+    for s in np.flatnonzero(bd.starts[j]):
+        for gid in by_slot.get(int(s), ()):
+            grp = gr.groups[gid]
+            if not bd.L[j, grp.lang] or (grp.reach is not None and not grp.reach[j]):
+                continue
+            clash = [m for m in grp.members if m in bd.conf[j]]
+            if len(clash) > 1:
+                continue
+            options = clash or sorted(grp.members, key=lambda m: float(bd.U[m] @ bd.U[j]))
+            for a in options:
+                checks += 1
+                if checks > max_checks:
+                    return False
+                home = _new_home(gr, a, gid, by_slot)
+                if home < 0:
+                    continue
+                grp.members.remove(a)
+                gr.groups[home].members.append(a)
+                gr.group_of[a] = home
+                grp.members.append(j)
+                gr.assigned[j] = True
+                gr.group_of[j] = gid
+                return True
+    return False
+
+
+def _build_around(gr: Grower, j: int, by_slot) -> bool:
     """A new circle for j from unplaced people plus members borrowed from big circles."""
     bd, p = gr.bd, gr.p
     sizes = np.array([len(g.members) for g in gr.groups] + [0], dtype=np.int64)
@@ -84,9 +173,7 @@ def _build_around(gr: Grower, j: int, by_slot) -> None:
         if point is not None:
             mask = mask & bd.reach(point)[pool]
         cand = pool[mask]
-        cand = cand[cand != j]
-        if bd.conf[j]:
-            cand = cand[~np.isin(cand, list(bd.conf[j]))]
+        cand = bd.drop_conflicts(j, cand[cand != j])
         if len(cand) < p.min_size - 1:
             continue
         gof = gr.group_of[cand]
@@ -122,7 +209,8 @@ def _build_around(gr: Grower, j: int, by_slot) -> None:
         gid = len(gr.groups)
         gr.add_group(picked, s, point, lang)
         by_slot[s].append(gid)
-        return
+        return True
+    return False
 
 
 def local_search(gr: Grower, rounds: int) -> int:
@@ -132,11 +220,68 @@ def local_search(gr: Grower, rounds: int) -> int:
         if grp.members:
             by_slot[grp.slot].append(gid)
     applied = 0
+    min_split = 2 * gr.p.min_size
     for s in sorted(by_slot):
         gids = by_slot[s]
-        if len(gids) >= 2:
+        if len(gids) >= 2 or len(gr.groups[gids[0]].members) >= min_split:
             applied += _cohort_search(gr, gids, rounds)
     return applied
+
+
+def _quality_sub(C: np.ndarray, un: np.ndarray, idx: np.ndarray) -> float:
+    k = len(idx)
+    if k < 2:
+        return 0.0
+    sub = C[np.ix_(idx, idx)]
+    return float(sub.sum() - un[idx].sum()) / (k - 1)
+
+
+def _pull(p, C, un, conf, feas, g, size, own, seeds: int = 8):
+    """A new circle made of members that circles above min_size can spare.
+
+    Returns (group the seed came from, member positions) when it raises the
+    total quality, else None. Nobody is unplaced by it.
+    """
+    spare = size - p.min_size
+    if spare.sum() < p.min_size:
+        return None
+    k_n = len(size)
+    cur_q = np.array([_quality_sub(C, un, np.flatnonzero(g == h)) for h in range(k_n)])
+    # seeds: members who fit their own circle worst, from circles that can spare someone
+    fit = own / np.maximum(size[g] - 1, 1)
+    order = [a for a in np.argsort(fit, kind="stable") if spare[g[a]] > 0][:seeds]
+    best = None
+    for a in order:
+        a = int(a)
+        h0 = int(g[a])
+        taken = np.zeros(k_n, dtype=np.int64)
+        taken[h0] = 1
+        picked = [a]
+        ok = feas[:, h0] & ~conf[a]
+        ok[a] = False
+        total = C[a].copy()
+        while len(picked) < p.min_size:
+            elig = ok & (spare[g] - taken[g] > 0)
+            if not elig.any():
+                break
+            b = int(np.argmax(np.where(elig, total, -np.inf)))
+            picked.append(b)
+            taken[g[b]] += 1
+            ok &= ~conf[b]
+            ok[b] = False
+            total += C[b]
+        if len(picked) < p.min_size:
+            continue
+        pk = np.array(picked)
+        delta = _quality_sub(C, un, pk)
+        for h in np.flatnonzero(taken):
+            rest = np.flatnonzero((g == h) & ~np.isin(np.arange(len(g)), pk))
+            delta += _quality_sub(C, un, rest) - cur_q[h]
+        if delta > 1e-9 and (best is None or delta > best[0]):
+            best = (delta, h0, pk)
+    if best is None:
+        return None
+    return best[1], best[2]
 
 
 def _cohort_search(gr: Grower, gids: list[int], rounds: int) -> int:
@@ -202,7 +347,20 @@ def _cohort_search(gr: Grower, gids: list[int], rounds: int) -> int:
         for a, b in zip(a_idx.tolist(), b_idx.tolist(), strict=True):
             moves.append((float(delta[a, b]), a, b, -1))
         if not moves:
-            break
+            pulled = _pull(p, C, un, conf, feas, g, size, own)
+            if pulled is None:
+                break
+            seed_group, picked = pulled
+            src = groups[seed_group]
+            new = Group(members=[], slot=src.slot, lang=src.lang, point=src.point, reach=src.reach)
+            gr.groups.append(new)
+            gids.append(len(gr.groups) - 1)
+            groups.append(new)
+            feas = np.concatenate([feas, feas[:, seed_group : seed_group + 1]], axis=1)
+            g[picked] = k
+            k += 1
+            applied += 1
+            continue
         moves.sort(key=lambda t: (-t[0], t[1], t[2], t[3]))
         touched: set[int] = set()
         for _d, a, b, h in moves:

@@ -138,10 +138,17 @@ def _free_slots(rng: np.random.Generator, offset_h: float) -> frozenset[int]:
     return frozenset(cells)
 
 
-def generate(n: int, seed: int = 0, isolated_share: float = 0.01) -> list[Seeker]:
-    """n synthetic seekers; same (n, seed) -> same list."""
+def generate(
+    n: int, seed: int = 0, isolated_share: float = 0.01, cities: int | None = None
+) -> list[Seeker]:
+    """n synthetic seekers; same arguments -> same list.
+
+    `cities` keeps only the first few cities (small, dense instances).
+    """
     rng = np.random.default_rng(seed)
     share = np.array([c[5] for c in CITIES])
+    if cities is not None:
+        share[cities:] = 0.0
     share /= share.sum()
     towns = [_towns(np.random.default_rng([seed, k]), c[1], c[2], 8) for k, c in enumerate(CITIES)]
     city_of = rng.choice(len(CITIES), size=n, p=share)

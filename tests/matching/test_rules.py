@@ -13,7 +13,7 @@ from .checker import check_result
 from .strategies import open_circles_strategy, params_strategy, seekers_strategy
 
 SETTINGS = settings(
-    max_examples=120,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
