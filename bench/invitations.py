@@ -88,6 +88,7 @@ def main() -> int:
             kills = 0
             next_kill = started + args.kill_every if args.kill_every else float("inf")
             rng = random.Random(0)
+            last_progress, requeued = time.perf_counter(), 0
             while True:
                 if time.perf_counter() >= next_kill:
                     victim = workers.pop(rng.randrange(len(workers)))
@@ -98,7 +99,15 @@ def main() -> int:
                 done = sent()
                 if done != last:
                     print(f"\r  sent {done}/{len(ids)}", end="", flush=True)
-                    last = done
+                    last, last_progress = done, time.perf_counter()
+                elif time.perf_counter() - last_progress > 20:
+                    # What the periodic requeue_invitation_emails does for owed rows
+                    # after 10 minutes: a task message lost by the broker is re-queued.
+                    owed = Invitation.objects.exclude(email_status=Invitation.EmailStatus.SENT)
+                    for pk in owed.values_list("pk", flat=True):
+                        send_invitation_email.delay(pk)
+                        requeued += 1
+                    last_progress = time.perf_counter()
                 if done >= len(ids) or time.perf_counter() - started > 1800:
                     break
                 time.sleep(0.5)
@@ -120,6 +129,7 @@ def main() -> int:
     print(f"invitations per second: {per_second:.1f}")
     if args.kill_every:
         print(f"workers killed:        {kills}")
+        print(f"re-queued by sweeper:  {requeued}")
     print(f"duplicates:            {duplicates}")
     print(f"missing:               {missing}")
     print(
