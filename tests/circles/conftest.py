@@ -37,15 +37,3 @@ def seed_topics():
     seed = importlib.import_module("accounts.migrations.0002_seed_topics")
     for position, (slug, name) in enumerate(seed.TOPICS):
         Topic.objects.update_or_create(slug=slug, defaults={"name": name, "position": position})
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    """Session-scoped like pytest-playwright's own (tests/conftest.py's override is
-    function-scoped, which pytest refuses for the session-scoped browser)."""
-    import os
-
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    return {"headless": True, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
