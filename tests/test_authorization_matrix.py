@@ -10,11 +10,16 @@ all behave the same for non-staff), except the login and logout pages.
 Each request is a GET (state never changes on GET); POST-only views answer
 405 to logged-in roles. Responses to the roles outside the circle must not
 contain member-only data (member display names, message text, meetup
-addresses): see ``MEMBER_ONLY_SENTINELS``.
+addresses and video links): see ``MEMBER_ONLY_SENTINELS``. A meetup's venue
+and video link are not even for moderators (they are not members).
+
+Where one URL keyword means different things in different routes (``pk`` is
+an occurrence or a series, ``token`` an appeal, invitation or calendar link),
+``ROUTE_SAMPLES`` in the ``world`` fixture gives that route its own values.
 """
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -22,7 +27,10 @@ from django.urls import URLResolver, get_resolver, resolve
 from django.utils import timezone
 
 from connect.chat.models import Message
-from connect.circles.models import Membership
+from connect.circles.models import Invitation, JoinRequest, Membership
+from connect.circles.tokens import make_token
+from connect.meetups import services as meetups
+from connect.meetups.models import Mode
 from connect.moderation.models import (
     Appeal,
     Block,
@@ -41,11 +49,30 @@ OUTSIDERS = ("anonymous", "seeker", "other_member", "suspended")
 
 SENTINEL_MESSAGE = "SENTINEL message text only the circle may read"
 SENTINEL_NAMES = ("Sentinel Ada", "Sentinel Bo")  # the circle's member and facilitator
-# LEAD: add a meetup address / video link sentinel once connect.meetups is merged.
-MEMBER_ONLY_SENTINELS = (SENTINEL_MESSAGE, *SENTINEL_NAMES)
+SENTINEL_VENUE = "SENTINEL 12 Venue Street"
+SENTINEL_VIDEO = "https://video.example/SENTINEL"
+MEETUP_SENTINELS = (SENTINEL_VENUE, SENTINEL_VIDEO)  # members only: not moderators either
+MEMBER_ONLY_SENTINELS = (SENTINEL_MESSAGE, *SENTINEL_NAMES, *MEETUP_SENTINELS)
 # The member's city point: nobody but the member (in their own export) may see it.
 MEMBER_LAT, MEMBER_LON = 51.4321987, -0.1234987
 COORDINATE_SENTINELS = ("51.4321987", "0.1234987")
+COORDINATES_ALLOWED = {("member", "safety/export/download/")}
+
+# The private calendar feed's secret is the member's own credential: whoever
+# holds it reads the member's meetups (venue included), logged in or not. What
+# a feed holds is checked in ``test_calendar_feed_holds_only_the_token_holders_meetups``.
+CREDENTIAL_ROUTES = {"meetups/feed/<str:token>.ics"}
+
+# The other side: the member DOES see these, so the sentinels above are real
+# (a sentinel nobody ever sees would make the outsider checks pass vacuously).
+SHOWN_TO_MEMBER = {
+    "circles/<int:circle_id>/": (SENTINEL_MESSAGE, *SENTINEL_NAMES),
+    "meetups/<int:pk>/": (SENTINEL_VENUE, SENTINEL_NAMES[0]),
+    "meetups/<int:pk>/meetup.ics": (SENTINEL_VENUE,),
+    "meetups/feed/<str:token>.ics": MEETUP_SENTINELS,
+    "chat/<int:circle_id>/messages/": (SENTINEL_MESSAGE,),
+    "safety/export/download/": COORDINATE_SENTINELS,
+}
 
 
 def row(anonymous, seeker, other_member, member, facilitator, moderator, suspended):
@@ -69,6 +96,9 @@ ALWAYS_OPEN = row(200, 200, 200, 200, 200, 200, 200)
 LOGGED_IN = same(200)
 POST_ONLY = same(405)
 MODERATORS = row(302, 403, 403, 403, 403, 200, 302)
+# Member-only pages: everyone outside the circle (moderators too) gets 404.
+MEMBERS = row(302, 404, 404, 200, 200, 404, 302)
+FACILITATOR = row(302, 404, 404, 404, 200, 404, 302)
 
 EXPECTED = {
     # --- core ------------------------------------------------------------
@@ -79,7 +109,53 @@ EXPECTED = {
     "healthz/": PUBLIC,
     # --- accounts (ours) ---------------------------------------------------
     "me/profile/": LOGGED_IN,
-    "me/onboarding/": LOGGED_IN,
+    "me/profile/edit/<slug:step>/": LOGGED_IN,  # step "where" (city, never coordinates)
+    # Everyone here has finished onboarding: sent on to their profile / the edit page.
+    "me/onboarding/": same(302),
+    "me/onboarding/<slug:step>/": same(302),
+    "me/cities/": LOGGED_IN,
+    "me/guidelines/": LOGGED_IN,
+    # --- circles -----------------------------------------------------------
+    "circles/": LOGGED_IN,  # browsing: cards without member lists
+    "circles/mine/": LOGGED_IN,
+    "circles/<int:circle_id>/": MEMBERS,
+    # What browsing shows; members are sent on to the circle page.
+    "circles/<int:circle_id>/about/": row(302, 200, 200, 302, 302, 200, 302),
+    "circles/<int:circle_id>/join/": POST_ONLY,
+    "circles/<int:circle_id>/leave/": MEMBERS,  # GET asks to confirm
+    "circles/<int:circle_id>/settings/": POST_ONLY,
+    "circles/<int:circle_id>/handover/": POST_ONLY,
+    "circles/<int:circle_id>/vote/": POST_ONLY,
+    "circles/requests/<int:request_id>/withdraw/": POST_ONLY,
+    "circles/requests/<int:request_id>/<str:decision>/": POST_ONLY,
+    # The seeker's invitation: nobody else learns it exists.
+    "circles/invitations/<int:invitation_id>/": row(302, 200, 404, 404, 404, 404, 302),
+    # The seeker's signed "accept" link shows a confirm page (GET changes nothing);
+    # anyone else logged in is sent to their own circles with "this is for someone else".
+    "circles/invitations/link/<str:token>/": row(302, 200, 302, 302, 302, 302, 302),
+    # --- meetups -----------------------------------------------------------
+    "meetups/circle/<int:circle_id>/": MEMBERS,
+    "meetups/circle/<int:circle_id>/step-back/": MEMBERS,
+    "meetups/<int:pk>/": MEMBERS,
+    "meetups/<int:pk>/meetup.ics": MEMBERS,
+    "meetups/<int:pk>/rsvp/": POST_ONLY,
+    "meetups/<int:pk>/cancel/": POST_ONLY,
+    "meetups/<int:pk>/move/": POST_ONLY,
+    "meetups/<int:pk>/check-in/": POST_ONLY,
+    "meetups/series/<int:pk>/edit/": FACILITATOR,  # or whoever scheduled it
+    "meetups/feed/": LOGGED_IN,
+    # The member's feed link works without logging in (calendar apps can't);
+    # the suspended person's session is ended and sent to log in first.
+    "meetups/feed/<str:token>.ics": row(200, 200, 200, 200, 200, 200, 302),
+    "meetups/preferences/": LOGGED_IN,
+    # --- chat --------------------------------------------------------------
+    "chat/<int:circle_id>/": MEMBERS,  # the member is muted: may still read
+    "chat/<int:circle_id>/send/": POST_ONLY,
+    "chat/<int:circle_id>/messages/": MEMBERS,
+    # Only the author edits (the muted member sees the form; the service refuses the POST).
+    "chat/<int:circle_id>/m/<int:message_id>/edit/": row(302, 404, 404, 200, 404, 404, 302),
+    "chat/<int:circle_id>/m/<int:message_id>/delete/": POST_ONLY,
+    "chat/<int:circle_id>/m/<int:message_id>/report/": MEMBERS,
     # --- notifications -----------------------------------------------------
     "notifications/": LOGGED_IN,
     "notifications/read/": POST_ONLY,
@@ -237,6 +313,41 @@ def world(db, settings):
         kind="suspend", actor_id=moderator.pk, target_user_id=suspended.pk, reason="test"
     )
     Block.objects.create(blocker=member, blocked=seeker)
+
+    # Meetups: one in person (venue) and one by video (link), both members only.
+    meetup_fields = {
+        "title": "Sentinel meetup",
+        "venue_name": "",
+        "venue_address": "",
+        "video_url": "",
+        "capacity": None,
+        "agenda": "",
+        "timezone": "Europe/London",
+        "start_date": (timezone.now() + timedelta(days=3)).date(),
+        "start_time": time(18, 0),
+        "duration_minutes": 90,
+        "frequency": "once",
+        "until": None,
+        "count": None,
+    }
+    in_person = meetups.schedule_series(
+        circle,
+        facilitator,
+        **{**meetup_fields, "mode": Mode.IN_PERSON, "venue_address": SENTINEL_VENUE},
+    )
+    meetups.schedule_series(
+        circle, facilitator, **{**meetup_fields, "mode": Mode.VIRTUAL, "video_url": SENTINEL_VIDEO}
+    )
+    occurrence = in_person.occurrences.get()
+    meetups.rsvp(occurrence, member, "yes")
+    feed_token = meetups.issue_feed_token(member)
+
+    # Circles: the seeker is invited; the other circle's member asks to join.
+    invitation = Invitation.objects.create(
+        circle=circle, user=seeker, expires_at=timezone.now() + timedelta(hours=24)
+    )
+    join_request = JoinRequest.objects.create(circle=circle, user=other_member, note="hello")
+
     samples = {
         "user_id": seeker.pk,
         "target_type": "message",
@@ -247,6 +358,12 @@ def world(db, settings):
         "appeal_id": appeal.pk,
         "warning_id": warning.pk,
         "token": appeal_link_token(suspension.pk),
+        "step": "where",
+        "pk": occurrence.pk,
+        "request_id": join_request.pk,
+        "decision": "approve",
+        "invitation_id": invitation.pk,
+        "message_id": message.pk,
         # third-party patterns
         "key": "not-a-real-key",
         "uidb36": "1",
@@ -265,8 +382,18 @@ def world(db, settings):
         "moderator": moderator,
         "suspended": suspended,
     }
-    query = {"safety/report/": {"type": "circle", "id": circle.pk}}
-    return users, samples, query
+    # Keywords that mean something else in these routes.
+    route_samples = {
+        "meetups/series/<int:pk>/edit/": {"pk": in_person.pk},
+        "meetups/feed/<str:token>.ics": {"token": feed_token},
+        "circles/invitations/link/<str:token>/": {"token": make_token(invitation, "accept")},
+    }
+    query = {
+        "safety/report/": {"type": "circle", "id": circle.pk},
+        "me/cities/": {"q": "Lon"},
+        "me/profile/edit/<slug:step>/": {"q": "Lon"},
+    }
+    return users, samples, route_samples, query
 
 
 def test_every_url_pattern_has_an_expectation():
@@ -278,13 +405,13 @@ def test_every_url_pattern_has_an_expectation():
 
 
 def test_authorization_matrix(client, world):
-    users, samples, query = world
+    users, samples, route_samples, query = world
     failures = []
     for route in all_routes():
         expected = expectation(route)
         if expected is None:
             continue  # reported by test_every_url_pattern_has_an_expectation
-        url = build_url(route, samples)
+        url = build_url(route, {**samples, **route_samples.get(route, {})})
         # Django drops a regex's "^" when it joins routes.
         assert resolve(url).route == route.replace("^", ""), f"{url} is not {route}"
         for role in ROLES:
@@ -297,10 +424,40 @@ def test_authorization_matrix(client, world):
                     f"{role:>13} GET {url}: {response.status_code}, expected {expected[role]}"
                 )
             body = response.content.decode(errors="replace") if hasattr(response, "content") else ""
-            for secret in MEMBER_ONLY_SENTINELS if role in OUTSIDERS else ():
+            for secret in SHOWN_TO_MEMBER.get(route, ()) if role == "member" else ():
+                if secret not in body:
+                    failures.append(f"{role:>13} GET {url}: does not show {secret!r}")
+            if route in CREDENTIAL_ROUTES:
+                continue
+            secrets = ()
+            if role in OUTSIDERS:
+                secrets = MEMBER_ONLY_SENTINELS
+            elif role == "moderator":
+                secrets = MEETUP_SENTINELS
+            for secret in secrets:
                 if secret in body:
                     failures.append(f"{role:>13} GET {url}: shows member-only {secret!r}")
-            for secret in COORDINATE_SENTINELS if role != "member" else ():
+            for secret in COORDINATE_SENTINELS if (role, route) not in COORDINATES_ALLOWED else ():
                 if secret in body:
                     failures.append(f"{role:>13} GET {url}: shows the member's coordinates")
     assert not failures, "\n".join(failures)
+
+
+def test_calendar_feed_holds_only_the_token_holders_meetups(client, world):
+    """Another person's feed never carries the sentinel circle's venue or link; a
+    revoked or unknown secret answers 404, logged in or not."""
+    users, _, route_samples, _ = world
+    member_token = route_samples["meetups/feed/<str:token>.ics"]["token"]
+    other_token = meetups.issue_feed_token(users["other_member"])
+    response = client.get(f"/meetups/feed/{other_token}.ics")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "BEGIN:VCALENDAR" in body
+    assert not [secret for secret in MEMBER_ONLY_SENTINELS if secret in body]
+
+    meetups.revoke_feed_token(users["member"])
+    client.force_login(users["member"])
+    assert client.get(f"/meetups/feed/{member_token}.ics").status_code == 404
+    client.logout()
+    assert client.get(f"/meetups/feed/{member_token}.ics").status_code == 404
+    assert client.get("/meetups/feed/not-a-real-token.ics").status_code == 404
