@@ -45,14 +45,31 @@ def test_blocks_hide_messages_both_ways(member, other_member):
 
 
 def test_block_map_keeps_blocked_pair_apart_for_matching_engine(member, other_member, member_user):
-    """The matching round reads block_map for its seekers. LEAD: once
-    connect.matching is merged, extend this to build seekers for the pair and
-    assert the engine never puts them in one circle."""
+    """The matching round reads block_map for its seekers, in both directions."""
     Block.objects.create(blocker=member, blocked=other_member)
     pairs = block_map([member.pk, other_member.pk, member_user.pk])
     assert pairs[member.pk] == {other_member.pk}
     assert pairs[other_member.pk] == {member.pk}
     assert pairs[member_user.pk] == set()
+
+
+def test_a_matching_round_never_puts_a_blocked_pair_together(db):
+    """Ten identical seekers (one city, evenings, topics) where one blocked
+    another: the real round places people, but never the pair in one circle."""
+    from connect.circles.models import Invitation
+    from connect.circles.rounds import run_round
+    from tests.factories import OnboardedUserFactory
+
+    seekers = [OnboardedUserFactory() for _ in range(10)]
+    blocker, blocked = seekers[0], seekers[1]
+    Block.objects.create(blocker=blocker, blocked=blocked)
+    record = run_round()
+    assert record.placed >= 8
+    circle_of = dict(Invitation.objects.values_list("user_id", "circle_id"))
+    assert blocker.pk in circle_of or blocked.pk in circle_of
+    assert circle_of.get(blocker.pk) is None or circle_of.get(blocker.pk) != circle_of.get(
+        blocked.pk
+    )
 
 
 def test_the_block_list_is_private(client, member, other_member, member_user):
