@@ -36,7 +36,9 @@ def ensure_virtualenv() -> None:
     if not PYTHON.exists():
         step(f"Creating a virtualenv in {VENV}")
         venv.EnvBuilder(with_pip=True).create(VENV)
-    digest = hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest()
+    # requirements.txt includes requirements-matching.txt: both decide the stamp.
+    files = ("requirements.txt", "requirements-matching.txt")
+    digest = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
     if not STAMP.exists() or STAMP.read_text() != digest:
         step("Installing the pinned requirements")
         subprocess.check_call(
