@@ -20,11 +20,12 @@ def test_browse_query_count_does_not_grow(client, django_assert_num_queries):
     client.force_login(viewer)
     active_circle(members=4)
     client.get(reverse("circles:browse"))  # warm the session
-    with django_assert_num_queries(8):
+    # 11 including the site-wide middleware and header reads; never per circle.
+    with django_assert_num_queries(11):
         client.get(reverse("circles:browse"))
     for _ in range(5):
         active_circle(members=5)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         response = client.get(reverse("circles:browse"))
     assert len(response.context["cards"]) == 6
 
@@ -36,10 +37,11 @@ def test_circle_page_query_count_does_not_grow(client, django_assert_num_queries
     me_big = big.memberships.get(role="facilitator").user
     client.force_login(me_small)
     client.get(reverse("circles:detail", args=[small.pk]))
-    with django_assert_num_queries(9):
+    # 21 with the embedded meetups list and chat panel; the same for 4 or 8 members.
+    with django_assert_num_queries(21):
         client.get(reverse("circles:detail", args=[small.pk]))
     client.force_login(me_big)
     client.get(reverse("circles:detail", args=[big.pk]))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(21):
         response = client.get(reverse("circles:detail", args=[big.pk]))
     assert len(response.context["members"]) == 8
