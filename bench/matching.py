@@ -251,6 +251,7 @@ def main(argv=None):
                 "vs_kmeans_constrained": (
                     round(c["quality"] / k["quality"], 3) if k.get("quality") else None
                 ),
+                "kmeans_constrained_quality": k.get("quality"),
                 "vs_optimum": None,
             }
         )

@@ -434,7 +434,7 @@ class SmallSolver:
         maximal = [q for q in pools if not any(len(r) > len(q) and set(q) <= set(r) for r in pools)]
         maximal.sort()
         for pool in maximal:
-            if len(pool) <= ENUMERATE_POOL:
+            if len(pool) <= ENUMERATE_POOL and self.max_columns >= MAX_COLUMNS:
                 for k in (p.min_size, p.min_size + 1):
                     if k > p.max_size:
                         continue
@@ -444,7 +444,7 @@ class SmallSolver:
             for u in pool:
                 others = [c for c in pool if c != u and self.can_add([u], c)]
                 near = sorted(others, key=lambda c: (-self.C[u][c], c))[:NEAREST]
-                if len(pool) > ENUMERATE_POOL:
+                if len(pool) > ENUMERATE_POOL and self.max_columns >= MAX_COLUMNS:
                     for k in (p.min_size - 1, p.min_size):
                         for combo in combinations(near, k):
                             group = [u, *combo]
