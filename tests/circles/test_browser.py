@@ -44,7 +44,9 @@ def test_accept_an_invitation_and_volunteer_with_the_keyboard(page, live_server)
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/circles/{circle.pk}/")
     assert page.get_by_role("heading", name="Members (5)").is_visible()
-    assert page.get_by_role("link", name="Open the circle chat").get_attribute("href") == (
+    # The chat panel is on the page, with a link to the plain (no-JavaScript) chat page.
+    assert page.get_by_role("heading", name="Circle chat").is_visible()
+    assert page.get_by_role("link", name="Open the chat on its own page").get_attribute("href") == (
         f"/chat/{circle.pk}/"
     )
     invitation.refresh_from_db()
