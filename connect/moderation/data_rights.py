@@ -1,10 +1,8 @@
 """A person's data rights: one JSON export, and account deletion.
 
-Each installed app may provide ``<app>.privacy`` with
-``export_personal_data(user) -> dict`` and ``erase_personal_data(user)``.
-Apps without one that hold personal data on this branch (circles, chat) get a
-minimal fallback here so nothing is silently missing; their own module
-replaces the fallback as soon as it exists.
+Each installed app that holds personal data provides ``<app>.privacy`` with
+``export_personal_data(user) -> dict`` and ``erase_personal_data(user)``
+(accounts' and notifications' live in ``connect.moderation.privacy``).
 """
 
 from importlib import import_module
@@ -13,7 +11,6 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from connect.chat.models import Message
 from connect.chat.realtime import CLOSE_NOT_AUTHENTICATED, close_user_sockets
 from connect.circles.models import Membership
 from connect.circles.services import membership_end
@@ -37,45 +34,10 @@ def privacy_modules() -> dict:
     return found
 
 
-def _fallback_circles(user) -> dict:
-    return {
-        "memberships": [
-            {
-                "circle_id": m.circle_id,
-                "circle": m.circle.name,
-                "role": m.role,
-                "status": m.status,
-                "joined_at": m.joined_at.isoformat(),
-                "ended_at": m.ended_at.isoformat() if m.ended_at else None,
-            }
-            for m in Membership.objects.filter(user=user).select_related("circle")
-        ]
-    }
-
-
-def _fallback_chat(user) -> dict:
-    return {
-        "messages": [
-            {
-                "circle_id": m.circle_id,
-                "body": m.body,
-                "created_at": m.created_at.isoformat(),
-                "deleted": m.deleted_at is not None,
-            }
-            for m in Message.objects.filter(author=user)
-        ]
-    }
-
-
-FALLBACK_EXPORTS = {"circles": _fallback_circles, "chat": _fallback_chat}
-
-
 def export_all(user) -> dict:
     """Everything Connect holds about ``user``, one section per app."""
     modules = privacy_modules()
     sections = {label: module.export_personal_data(user) for label, module in modules.items()}
-    for label, fallback in FALLBACK_EXPORTS.items():
-        sections.setdefault(label, fallback(user))
     return {
         "format": EXPORT_FORMAT,
         "generated_at": timezone.now().isoformat(),
