@@ -195,3 +195,25 @@ def test_dashboard_tags_give_unread_counts(circle_members):
         "{{ unread|chat_unread_for:circle.pk }}/{{ unread|chat_unread_for:0 }}"
     )
     assert template.render(Context({"request": request, "circle": circle})) == "1/0"
+
+
+def test_message_times_show_in_the_readers_own_zone(client, circle_members):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    circle, people = circle_members
+    message = Message.objects.create(circle=circle, author=people["Ana"], body="hello")
+    # 12:00 UTC on a summer day: 17:30 in Kolkata, 13:00 in London (BST).
+    Message.objects.filter(pk=message.pk).update(
+        created_at=datetime(2026, 7, 1, 12, 0, tzinfo=ZoneInfo("UTC"))
+    )
+    reader = people["Ben"]
+    reader.profile.timezone = "Asia/Kolkata"
+    reader.profile.save()
+    client.force_login(reader)
+    body = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    assert "1 Jul 17:30" in body
+    reader.profile.timezone = "Europe/London"
+    reader.profile.save()
+    body = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    assert "1 Jul 13:00" in body
