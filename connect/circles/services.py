@@ -174,6 +174,18 @@ def _activate(circle: Circle) -> None:
         _notify_members(circle, f"{circle.name} is back to full strength")
 
 
+def _after_join(circle: Circle, user) -> None:
+    """Tell an existing circle who joined (a forming circle is told once, when it
+    starts), and start the circle once it has the minimum members."""
+    if circle.status != Circle.Status.FORMING:
+        _notify_members(circle, f"{user.display_name} joined {circle.name}", exclude={user.pk})
+    if (
+        circle.status in (Circle.Status.FORMING, Circle.Status.PAUSED)
+        and circle.member_count >= MIN_CIRCLE_SIZE
+    ):
+        _activate(circle)
+
+
 @transaction.atomic
 def circle_activate(circle_id: int) -> Circle:
     """Activate a forming or paused circle that has at least the minimum members."""
@@ -516,13 +528,7 @@ def invitation_accept(user, invitation_id: int, *, volunteer: bool = False) -> M
     inv.status = Invitation.Status.ACCEPTED
     inv.responded_at = _now()
     inv.save(update_fields=["status", "responded_at"])
-    if circle.status != Circle.Status.FORMING:
-        _notify_members(circle, f"{user.display_name} joined {circle.name}", exclude={user.pk})
-    if (
-        circle.status in (Circle.Status.FORMING, Circle.Status.PAUSED)
-        and circle.member_count >= MIN_CIRCLE_SIZE
-    ):
-        _activate(circle)
+    _after_join(circle, user)
     return membership
 
 
@@ -651,9 +657,7 @@ def join_request_approve(facilitator, request_id: int) -> Membership:
         "The facilitator approved your request to join.",
         url=_circle_url(circle),
     )
-    _notify_members(circle, f"{req.user.display_name} joined {circle.name}", exclude={req.user_id})
-    if circle.status == Circle.Status.PAUSED and circle.member_count >= MIN_CIRCLE_SIZE:
-        _activate(circle)
+    _after_join(circle, req.user)
     return membership
 
 
