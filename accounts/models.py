@@ -144,6 +144,12 @@ class Profile(models.Model):
         return self.onboarded_at is not None
 
     @property
+    def has_agreed(self) -> bool:
+        """18+ confirmed and the guidelines in force accepted: the agreements
+        every circle-related action (joining, chat, RSVP, calendar feed) needs."""
+        return self.adult_confirmed_at is not None and self.guidelines_current
+
+    @property
     def guidelines_current(self) -> bool:
         """Whether the person accepted the guidelines version in force now."""
         return self.guidelines_version == settings.CONNECT_GUIDELINES_VERSION

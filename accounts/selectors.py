@@ -10,6 +10,19 @@ SLOTS_PER_WEEK = 7 * SLOTS_PER_DAY
 UTC = ZoneInfo("UTC")
 
 
+def has_agreed(user) -> bool:
+    """Whether ``user`` may take part in circles: logged in, active, 18+
+    confirmed and the current community guidelines accepted. The one rule every
+    circle-related path (join request, invitation, chat, RSVP, calendar feed)
+    asks before it acts."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    profile = Profile.objects.filter(user_id=user.pk).only(
+        "adult_confirmed_at", "guidelines_version"
+    ).first()
+    return profile is not None and profile.has_agreed
+
+
 def week_start_utc(day: date) -> datetime:
     """Monday 00:00 UTC of the week holding ``day``."""
     monday = day - timedelta(days=day.weekday())

@@ -116,8 +116,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: Channels' live-server tests refuse in-memory SQLite.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    # Sync views under ASGI, and the chat's database work, run in thread pools;
+    # a persistent connection per thread (CONN_MAX_AGE) grows with the load until
+    # PostgreSQL refuses clients. A psycopg pool per process bounds the
+    # connections whatever the load: a request beyond the pool waits up to
+    # DATABASE_POOL_TIMEOUT seconds for a free connection instead of opening one.
+    # Health checks make the pool hand out only live connections (a restarted
+    # server is reconnected to without restarting the site).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=10)
+    if DATABASE_POOL_MAX_SIZE > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django requires it with a pool
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env.int("DATABASE_POOL_MIN_SIZE", default=2), DATABASE_POOL_MAX_SIZE),
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
