@@ -17,9 +17,11 @@ def has_agreed(user) -> bool:
     asks before it acts."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    profile = Profile.objects.filter(user_id=user.pk).only(
-        "adult_confirmed_at", "guidelines_version"
-    ).first()
+    profile = (
+        Profile.objects.filter(user_id=user.pk)
+        .only("adult_confirmed_at", "guidelines_version")
+        .first()
+    )
     return profile is not None and profile.has_agreed
 
 
