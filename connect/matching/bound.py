@@ -22,19 +22,20 @@ before the top-k selection.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .buckets import Problem
+from .buckets import Bucket, Problem
 from .geo import haversine_matrix
-from .types import WEEK_SLOTS
+from .types import WEEK_SLOTS, BoolArray, Float32Array, FloatArray, IndexArray, IntArray
 
 CHUNK = 4096
 
 
 class _BucketBound:
-    def __init__(self, prob: Problem, members: np.ndarray, person: bool, need: int):
+    def __init__(self, prob: Problem, members: IndexArray, person: bool, need: int) -> None:
         self.members = members
         self.person = person
         self.need = need
@@ -45,11 +46,12 @@ class _BucketBound:
         self.best1 = np.zeros(len(members), dtype=np.float32)  # best single partner
         self.degree = np.zeros(len(members), dtype=np.int64)
         if person:
-            pts = np.round(np.stack([prob.lat[members], prob.lon[members]], axis=1), 6)
+            xy = np.stack([prob.lat[members], prob.lon[members]], axis=1)
+            pts = np.round(xy, 6)
             uniq, pid = np.unique(pts, axis=0, return_inverse=True)
             self.pid = pid.reshape(-1)
             self.uniq = uniq
-            self.D = (
+            self.D: Float32Array | None = (
                 haversine_matrix(uniq[:, 0], uniq[:, 1]).astype(np.float32)
                 if len(uniq) <= 8000
                 else None
@@ -59,7 +61,7 @@ class _BucketBound:
             key = np.stack([self.pid.astype(np.float64), prob.radius[members]], axis=1)
             ucls, cls = np.unique(key, axis=0, return_inverse=True)
             self.cls = cls.reshape(-1)
-            self.R = None
+            self.R: BoolArray | None = None
             if self.D is not None and len(ucls) <= 8000:
                 cp = ucls[:, 0].astype(np.int64)
                 cr = ucls[:, 1].astype(np.float32)
@@ -81,7 +83,7 @@ class _BucketBound:
             self.V = self.U[np.unique(self.types, return_index=True)[1]]
             del vt
 
-    def virtual_pool(self, pool: np.ndarray) -> None:
+    def virtual_pool(self, pool: IndexArray) -> None:
         """Virtual (slot, language) pool; blocks only lower the degree (a relaxation)."""
         need = self.need
         pos = np.full(len(self.members), -1, dtype=np.int64)
@@ -114,7 +116,7 @@ class _BucketBound:
             val = top.mean(axis=1)
             self.best[idx] = np.maximum(self.best[idx], val[inv[m] - r0])
 
-    def _dist_ok(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    def _dist_ok(self, rows: IndexArray, cols: IndexArray) -> BoolArray:
         if self.R is not None:
             return self.R[np.ix_(self.cls[rows], self.cls[cols])]
         if self.D is not None:
@@ -124,9 +126,10 @@ class _BucketBound:
             allp = np.concatenate([pr, pc])
             dm = haversine_matrix(self.uniq[allp, 0], self.uniq[allp, 1])
             dist = dm[: len(rows), len(rows) :].astype(np.float32)
-        return dist <= self.rad[rows][:, None] + self.rad[cols][None, :] + 1e-3
+        ok: BoolArray = dist <= self.rad[rows][:, None] + self.rad[cols][None, :] + 1e-3
+        return ok
 
-    def pool(self, pool: np.ndarray) -> None:
+    def pool(self, pool: IndexArray) -> None:
         """Update bounds and degrees with one (slot, language) pool."""
         need = self.need
         if len(pool) < 2:
@@ -201,7 +204,13 @@ class _BucketBound:
                     self.virtual_pool(pool)
 
 
-def seeker_bounds(prob: Problem, person_buckets, virtual_bucket, min_size: int, threads: int = 2):
+def seeker_bounds(
+    prob: Problem,
+    person_buckets: Sequence[Bucket],
+    virtual_bucket: Bucket,
+    min_size: int,
+    threads: int = 2,
+) -> tuple[FloatArray, FloatArray, IntArray, BoolArray]:
     """Per seeker: (bound, best single partner, partners at best slot/language, placeable)."""
     n = len(prob.seekers)
     best = np.zeros(n, dtype=np.float64)
@@ -214,7 +223,7 @@ def seeker_bounds(prob: Problem, person_buckets, virtual_bucket, min_size: int, 
     # heavy calls, so two threads use both cores
     jobs.sort(key=lambda t: -len(t[0].members))
 
-    def one(job):
+    def one(job: tuple[Bucket, bool]) -> tuple[Bucket, _BucketBound]:
         b, person = job
         bb = _BucketBound(prob, b.members, person, need)
         bb.run()

@@ -13,7 +13,15 @@ import numpy as np
 
 from .compat import topic_vocabulary, unit_vectors
 from .geo import EARTH_RADIUS_KM
-from .types import WEEK_SLOTS, MatchParams, Seeker
+from .types import (
+    WEEK_SLOTS,
+    BoolArray,
+    FloatArray,
+    IndexArray,
+    IntArray,
+    MatchParams,
+    Seeker,
+)
 
 DIST_EPS_KM = 1e-6
 
@@ -23,29 +31,29 @@ class Problem:
     """Everything about the seekers, as arrays indexed 0..n-1 in input order."""
 
     seekers: list[Seeker]
-    ids: np.ndarray
+    ids: IntArray
     vocab: dict[str, int]
     topic_names: list[str]
-    U: np.ndarray  # unit topic vectors (n x d)
-    un: np.ndarray  # squared norms of U rows (1.0, or 0.0 for no topics)
-    free: np.ndarray  # n x 336 bool
-    starts: np.ndarray  # n x 336 bool: free for meeting_slots cells from here
+    U: FloatArray  # unit topic vectors (n x d)
+    un: FloatArray  # squared norms of U rows (1.0, or 0.0 for no topics)
+    free: BoolArray  # n x 336
+    starts: BoolArray  # n x 336: free for meeting_slots cells from here
     langs: list[str]
-    L: np.ndarray  # n x n_languages bool
-    lat: np.ndarray  # nan when unknown
-    lon: np.ndarray
-    radius: np.ndarray
-    can_person: np.ndarray  # bool
-    can_virtual: np.ndarray  # bool
+    L: BoolArray  # n x n_languages
+    lat: FloatArray  # nan when unknown
+    lon: FloatArray
+    radius: FloatArray
+    can_person: BoolArray
+    can_virtual: BoolArray
     conflicts: list[frozenset[int]]  # symmetric, by index (blocked either way, past partners)
-    waiting: np.ndarray
-    size_lo: np.ndarray
-    size_hi: np.ndarray
+    waiting: IntArray
+    size_lo: IntArray
+    size_hi: IntArray
     index_of: dict[int, int]
     mentions: dict[int, list[int]]  # id -> indices of seekers who blocked / met that id
 
 
-def start_matrix(free: np.ndarray, meeting_slots: int) -> np.ndarray:
+def start_matrix(free: BoolArray, meeting_slots: int) -> BoolArray:
     """starts[i, s]: free at cells s, s+1, ..., s+meeting_slots-1 (wrapping)."""
     out = free.copy()
     for k in range(1, meeting_slots):
@@ -125,15 +133,15 @@ def build_problem(seekers: list[Seeker], params: MatchParams) -> Problem:
 class Bucket:
     key: str
     mode: str  # "in_person" | "virtual"
-    members: np.ndarray  # indices into Problem arrays, ascending
+    members: IndexArray  # indices into Problem arrays, ascending
 
 
-def _unit_xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+def _unit_xyz(lat: FloatArray, lon: FloatArray) -> FloatArray:
     la, lo = np.radians(lat), np.radians(lon)
     return np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=1)
 
 
-def in_person_regions(prob: Problem, members: np.ndarray) -> list[np.ndarray]:
+def in_person_regions(prob: Problem, members: IndexArray) -> list[IndexArray]:
     """Connected components of places whose people could meet somewhere.
 
     Two places are linked when their distance is at most the sum of the
@@ -146,7 +154,8 @@ def in_person_regions(prob: Problem, members: np.ndarray) -> list[np.ndarray]:
     from scipy.sparse.csgraph import connected_components
     from scipy.spatial import cKDTree
 
-    pts = np.round(np.stack([prob.lat[members], prob.lon[members]], axis=1), 6)
+    xy = np.stack([prob.lat[members], prob.lon[members]], axis=1)
+    pts = np.round(xy, 6)
     uniq, inv = np.unique(pts, axis=0, return_inverse=True)
     inv = inv.reshape(-1)
     rmax = np.zeros(len(uniq))

@@ -6,13 +6,15 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from .types import FloatArray
+
 
 def topic_vocabulary(topic_maps: Sequence[Mapping[str, float]]) -> dict[str, int]:
     slugs = sorted({slug for topics in topic_maps for slug in topics})
     return {slug: k for k, slug in enumerate(slugs)}
 
 
-def unit_vectors(topic_maps: Sequence[Mapping[str, float]], vocab: dict[str, int]) -> np.ndarray:
+def unit_vectors(topic_maps: Sequence[Mapping[str, float]], vocab: dict[str, int]) -> FloatArray:
     """Rows are L2-normalised topic-weight vectors (all-zero rows stay zero)."""
     mat = np.zeros((len(topic_maps), max(1, len(vocab))), dtype=np.float64)
     norms = np.zeros(len(topic_maps), dtype=np.float64)
@@ -32,8 +34,8 @@ def unit_vectors(topic_maps: Sequence[Mapping[str, float]], vocab: dict[str, int
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """Cosine similarity of two topic maps (0 when either is empty)."""
     dot = sum(float(w) * float(b.get(k, 0.0)) for k, w in a.items())
-    na = sum(float(w) ** 2 for w in a.values()) ** 0.5
-    nb = sum(float(w) ** 2 for w in b.values()) ** 0.5
+    na: float = sum(float(w) ** 2 for w in a.values()) ** 0.5
+    nb: float = sum(float(w) ** 2 for w in b.values()) ** 0.5
     if na == 0 or nb == 0:
         return 0.0
     return dot / (na * nb)

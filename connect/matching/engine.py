@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -17,15 +17,24 @@ from .geo import haversine_many
 from .grow import BucketData, Group, Grower
 from .improve import local_search, place_leftovers
 from .small import BUCKET_COLUMNS, SmallSolver
-from .topup import circle_candidates, fill_open_circles
-from .types import CircleProposal, MatchParams, MatchResult, OpenCircle, Seeker, TopUp
+from .topup import TopUpPlan, circle_candidates, fill_open_circles
+from .types import (
+    CircleProposal,
+    FloatArray,
+    IntArray,
+    MatchParams,
+    MatchResult,
+    OpenCircle,
+    Seeker,
+    TopUp,
+)
 from .validate import validate_all
 
 SMALL_BUCKET = 64  # buckets up to this size get the intensive small-problem search
 SMALL_PROBLEM = 64  # whole rounds up to this size are solved as one mixed-mode problem
 
 
-def _rank(n: int, seed: int, key: str, restart: int) -> np.ndarray:
+def _rank(n: int, seed: int, key: str, restart: int) -> IntArray:
     rng = np.random.default_rng([seed & 0xFFFFFFFF, zlib.crc32(key.encode()), restart])
     return rng.permutation(n)
 
@@ -89,19 +98,22 @@ def solve_bucket(prob: Problem, bucket: Bucket, params: MatchParams) -> list[Gro
     return out
 
 
-def _member_scores(U: np.ndarray, idx: list[int]) -> np.ndarray:
+def _member_scores(U: FloatArray, idx: list[int]) -> FloatArray:
     V = U[idx]
     C = V @ V.T
     k = len(idx)
-    return (C.sum(axis=1) - np.diag(C)) / (k - 1)
+    scores: FloatArray = (C.sum(axis=1) - np.diag(C)) / (k - 1)
+    return scores
 
 
 def _proposal(prob: Problem, params: MatchParams, grp: Group, mode: str) -> CircleProposal:
     idx = sorted(grp.members, key=lambda i: int(prob.ids[i]))
     scores = _member_scores(prob.U, idx)
-    lat = lon = None
-    max_km = None
+    lat: float | None = None
+    lon: float | None = None
+    max_km: int | None = None
     if mode == "in_person":
+        assert grp.point is not None, "in-person circles have a meeting point"
         lat, lon = grp.point
         d = haversine_many(prob.lat[idx], prob.lon[idx], lat, lon)
         max_km = round(float(d.max()))
@@ -122,7 +134,7 @@ def _proposal(prob: Problem, params: MatchParams, grp: Group, mode: str) -> Circ
     )
 
 
-def _topup(prob: Problem, params: MatchParams, plan) -> TopUp:
+def _topup(prob: Problem, params: MatchParams, plan: TopUpPlan) -> TopUp:
     c = plan.circle
     idx = sorted(plan.members, key=lambda i: int(prob.ids[i]))
     n_old = len(c.member_ids)
@@ -133,6 +145,7 @@ def _topup(prob: Problem, params: MatchParams, plan) -> TopUp:
     scores = (C.sum(axis=1) - np.diag(C) + with_old) / max(1, k - 1)
     max_km = None
     if c.mode == "in_person":
+        assert c.lat is not None and c.lon is not None, "validated: in-person circles have a place"
         d = haversine_many(prob.lat[idx], prob.lon[idx], float(c.lat), float(c.lon))
         max_km = round(float(d.max()))
     topics = shared_topics([c.topics] + [prob.seekers[i].topics for i in idx])
@@ -170,11 +183,15 @@ def form_circles(
         return _form_circles(seekers, params, open_circles)
 
 
-def _form_circles(seekers, params, open_circles) -> MatchResult:
+def _form_circles(
+    seekers_in: Iterable[Seeker],
+    params_in: MatchParams | None,
+    open_circles_in: Iterable[OpenCircle],
+) -> MatchResult:
     t0 = time.perf_counter()
-    params = MatchParams() if params is None else params
-    seekers = list(seekers)
-    open_circles = list(open_circles)
+    params = MatchParams() if params_in is None else params_in
+    seekers = list(seekers_in)
+    open_circles = list(open_circles_in)
     validate_all(seekers, params, open_circles)
 
     prob = build_problem(seekers, params)
@@ -194,7 +211,7 @@ def _form_circles(seekers, params, open_circles) -> MatchResult:
     if len(rest) <= SMALL_PROBLEM:
         # small round: one mixed-mode problem, every circle picks its own mode
         person_buckets_run: list[Bucket] = []
-        virtual_run = Bucket("virtual", "virtual", np.zeros(0, dtype=np.int64))
+        virtual_run = Bucket("virtual", "virtual", np.zeros(0, dtype=np.intp))
         solver = SmallSolver(prob, rest, params, params.seed)
         for grp in solver.solve():
             taken[grp.members] = True
@@ -264,7 +281,8 @@ def _form_circles(seekers, params, open_circles) -> MatchResult:
     return result
 
 
-def _unit(prob: Problem, topics) -> np.ndarray:
+def _unit(prob: Problem, topics: Mapping[str, float]) -> FloatArray:
     from .compat import unit_vectors
 
-    return unit_vectors([topics], prob.vocab)[0]
+    vec: FloatArray = unit_vectors([topics], prob.vocab)[0]
+    return vec

@@ -12,12 +12,17 @@ candidate with the highest summed compatibility with the circle so far.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeAlias, overload
 
 import numpy as np
 
 from .buckets import DIST_EPS_KM, Bucket, Problem
 from .geo import haversine_many
-from .types import WEEK_SLOTS, MatchParams
+from .types import WEEK_SLOTS, BoolArray, FloatArray, IndexArray, IntArray, MatchParams
+
+Point: TypeAlias = tuple[float, float]  # (lat, lon)
+# a seed's choice: (score, slot, meeting point, language column, candidates, their compat)
+Option: TypeAlias = tuple[float, int, Point | None, int, IndexArray, FloatArray]
 
 MAX_SLOT_OPTIONS = 4  # slots a seed compares in large buckets
 GROW_POOL = 96  # candidates (most compatible with the seed) considered while growing
@@ -30,8 +35,8 @@ class Group:
     members: list[int]  # local indices into the bucket
     slot: int
     lang: int  # column in Problem.langs
-    point: tuple[float, float] | None  # meeting point (in-person only)
-    reach: np.ndarray | None = field(default=None, repr=False)  # local bool mask
+    point: Point | None  # meeting point (in-person only)
+    reach: BoolArray | None = field(default=None, repr=False)  # local mask
 
 
 class BucketData:
@@ -42,7 +47,7 @@ class BucketData:
         self.prob = prob
         self.bucket = bucket
         self.params = params
-        self.g = g
+        self.g: IndexArray = g
         self.n = len(g)
         self.person = bucket.mode == "in_person"
         self.U = prob.U[g]
@@ -60,13 +65,19 @@ class BucketData:
             frozenset(g2l[j] for j in prob.conflicts[int(x)] if j in g2l) for x in g
         ]
         self.pools = [np.flatnonzero(self.starts[:, s]) for s in range(WEEK_SLOTS)]
-        self._reach_cache: dict[tuple[float, float], np.ndarray] = {}
+        self._reach_cache: dict[Point, BoolArray] = {}
         self.conf_arr = [np.array(sorted(c), dtype=np.int64) for c in self.conf]
         self._mark = np.zeros(self.n, dtype=bool)
-        self.hubs: list[tuple[float, float]] = self._hubs() if self.person else []
+        self.hubs: list[Point] = self._hubs() if self.person else []
 
     # -- geography -------------------------------------------------------
-    def reach(self, point: tuple[float, float] | None) -> np.ndarray | None:
+    @overload
+    def reach(self, point: Point) -> BoolArray: ...
+    @overload
+    def reach(self, point: None) -> None: ...
+    @overload
+    def reach(self, point: Point | None) -> BoolArray | None: ...
+    def reach(self, point: Point | None) -> BoolArray | None:
         """Local mask of people within their own radius of `point`."""
         if point is None:
             return None
@@ -79,19 +90,20 @@ class BucketData:
                 self._reach_cache[key] = got
         return got
 
-    def _hubs(self, count: int = 3, sample: int = 256) -> list[tuple[float, float]]:
+    def _hubs(self, count: int = 3, sample: int = 256) -> list[Point]:
         """Places many people of the bucket can reach (candidate meeting points)."""
-        pts = np.round(np.stack([self.lat, self.lon], axis=1), 6)
+        xy = np.stack([self.lat, self.lon], axis=1)
+        pts = np.round(xy, 6)
         uniq, counts = np.unique(pts, axis=0, return_counts=True)
         order = np.lexsort((uniq[:, 1], uniq[:, 0], -counts))[:sample]
-        scored = []
+        scored: list[tuple[int, Point]] = []
         for k in order:
             p = (float(uniq[k, 0]), float(uniq[k, 1]))
             scored.append((-int(self.reach(p).sum()), p))
         scored.sort()
         return [p for _, p in scored[:count]]
 
-    def drop_conflicts(self, i: int, cand: np.ndarray) -> np.ndarray:
+    def drop_conflicts(self, i: int, cand: IndexArray) -> IndexArray:
         """cand without the people i clashes with (blocks either way, past partners)."""
         ca = self.conf_arr[i]
         if len(ca) == 0:
@@ -101,13 +113,13 @@ class BucketData:
         self._mark[ca] = False
         return out
 
-    def own_point(self, i: int) -> tuple[float, float]:
+    def own_point(self, i: int) -> Point:
         return (float(self.lat[i]), float(self.lon[i]))
 
 
-def degree_estimate(bd: BucketData) -> np.ndarray:
+def degree_estimate(bd: BucketData) -> FloatArray:
     """Rough number of others sharing a language at the person's best start slot."""
-    est = np.zeros(bd.n, dtype=np.float64)
+    est: FloatArray = np.zeros(bd.n, dtype=np.float64)
     S = bd.starts.astype(np.float32)
     for col in range(bd.L.shape[1]):
         speakers = bd.L[:, col]
@@ -121,8 +133,8 @@ def degree_estimate(bd: BucketData) -> np.ndarray:
 
 class Grower:
     def __init__(
-        self, bd: BucketData, params: MatchParams, rank: np.ndarray, shuffle: bool = False
-    ):
+        self, bd: BucketData, params: MatchParams, rank: IntArray, shuffle: bool = False
+    ) -> None:
         self.bd = bd
         self.shuffle = shuffle
         self.p = params
@@ -132,7 +144,7 @@ class Grower:
         self.group_of = np.full(bd.n, -1, dtype=np.int64)
 
     # -- candidate pools ---------------------------------------------------
-    def _candidates(self, i: int, s: int, point, lang: int) -> np.ndarray:
+    def _candidates(self, i: int, s: int, point: Point | None, lang: int) -> IndexArray:
         bd = self.bd
         pool = bd.pools[s]
         mask = ~self.assigned[pool] & bd.L[pool, lang]
@@ -142,7 +154,7 @@ class Grower:
         cand = cand[cand != i]
         return bd.drop_conflicts(i, cand)
 
-    def _options(self, i: int):
+    def _options(self, i: int) -> list[tuple[int, Point | None, int]]:
         bd = self.bd
         slots = np.flatnonzero(bd.starts[i])
         if len(slots) == 0:
@@ -153,7 +165,7 @@ class Grower:
             top = np.lexsort((slots, -free_counts, -avail))[:MAX_SLOT_OPTIONS]
             slots = slots[np.sort(top)]
         langs = np.flatnonzero(bd.L[i])
-        points: list = [None]
+        points: list[Point | None] = [None]
         if bd.person:
             points = [bd.own_point(i)]
             for h in bd.hubs:
@@ -161,9 +173,9 @@ class Grower:
                     points.append(h)
         return [(int(s), p, int(lg)) for s in slots for p in points for lg in langs]
 
-    def best_option(self, i: int, want: int):
+    def best_option(self, i: int, want: int) -> Option | None:
         """Pick (slot, point, lang, candidates) giving the seed the best company."""
-        best = None
+        best: Option | None = None
         for s, point, lang in self._options(i):
             cand = self._candidates(i, s, point, lang)
             if len(cand) < self.p.min_size - 1:
@@ -176,7 +188,7 @@ class Grower:
                 best = (score, s, point, lang, cand, comp)
         return best
 
-    def grow_from(self, i: int, option, target: int) -> list[int] | None:
+    def grow_from(self, i: int, option: Option, target: int) -> list[int] | None:
         _, _s, _point, _lang, cand, comp = option
         bd = self.bd
         # in a scarce pool everyone may be needed: grow to the target size there
@@ -216,7 +228,7 @@ class Grower:
             return None
         return group
 
-    def add_group(self, members: list[int], s: int, point, lang: int) -> None:
+    def add_group(self, members: list[int], s: int, point: Point | None, lang: int) -> None:
         gid = len(self.groups)
         reach = self.bd.reach(point)
         self.groups.append(
@@ -226,7 +238,7 @@ class Grower:
             self.assigned[m] = True
             self.group_of[m] = gid
 
-    def seed_order(self) -> np.ndarray:
+    def seed_order(self) -> IndexArray:
         bd = self.bd
         est = degree_estimate(bd)
         scarce = (est < 2 * self.p.max_size).astype(np.int64)

@@ -12,17 +12,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TypeAlias
 
 import numpy as np
 
 from .buckets import DIST_EPS_KM
 from .geo import haversine_many
-from .grow import Group, Grower
+from .grow import BucketData, Group, Grower, Point
+from .types import BoolArray, FloatArray, IndexArray, IntArray, MatchParams
+
+BySlot: TypeAlias = defaultdict[int, list[int]]  # start slot -> ids of the groups meeting then
 
 EPS = 1e-9
 
 
-def _fits(bd, j: int, grp: Group, exclude: int = -1) -> bool:
+def _fits(bd: BucketData, j: int, grp: Group, exclude: int = -1) -> bool:
     if not bd.starts[j, grp.slot] or not bd.L[j, grp.lang]:
         return False
     if grp.reach is not None and not grp.reach[j]:
@@ -35,7 +39,7 @@ def _fits(bd, j: int, grp: Group, exclude: int = -1) -> bool:
     return True
 
 
-def _pair_sum(bd, members: list[int]) -> float:
+def _pair_sum(bd: BucketData, members: list[int]) -> float:
     S = bd.U[members].sum(axis=0)
     return 0.5 * (float(S @ S) - float(bd.un[members].sum()))
 
@@ -47,7 +51,7 @@ def _quality(pair_sum: float, k: int) -> float:
 def place_leftovers(gr: Grower) -> None:
     """Put unplaced people into circles with room, else build circles around them."""
     bd, p = gr.bd, gr.p
-    by_slot: dict[int, list[int]] = defaultdict(list)
+    by_slot: BySlot = defaultdict(list)
     for gid, grp in enumerate(gr.groups):
         if grp.members:
             by_slot[grp.slot].append(gid)
@@ -55,7 +59,7 @@ def place_leftovers(gr: Grower) -> None:
     for j in order:
         if gr.assigned[j]:
             continue
-        best = None
+        best: tuple[float, int] | None = None
         for s in np.flatnonzero(bd.starts[j]):
             for gid in by_slot.get(int(s), ()):
                 grp = gr.groups[gid]
@@ -83,13 +87,13 @@ def place_leftovers(gr: Grower) -> None:
 REPOINT_STEPS = (0.25, 0.5, 0.75, 1.0)
 
 
-def _insert_repoint(gr: Grower, j: int, by_slot) -> bool:
+def _insert_repoint(gr: Grower, j: int, by_slot: BySlot) -> bool:
     """Seat j in an in-person circle by moving its meeting point towards j."""
     bd, p = gr.bd, gr.p
     if not bd.person:
         return False
     jl, jo = float(bd.lat[j]), float(bd.lon[j])
-    best = None
+    best: tuple[float, int, Point] | None = None
     for s in np.flatnonzero(bd.starts[j]):
         for gid in by_slot.get(int(s), ()):
             grp = gr.groups[gid]
@@ -98,6 +102,7 @@ def _insert_repoint(gr: Grower, j: int, by_slot) -> bool:
             if bd.conf[j] and any(m in bd.conf[j] for m in grp.members):
                 continue
             members = np.array(grp.members + [j])
+            assert grp.point is not None, "in-person groups have a meeting point"
             plat, plon = grp.point
             for t in REPOINT_STEPS:
                 q = (plat + t * (jl - plat), plon + t * (jo - plon))
@@ -120,7 +125,7 @@ def _insert_repoint(gr: Grower, j: int, by_slot) -> bool:
     return True
 
 
-def _new_home(gr: Grower, a: int, skip: int, by_slot) -> int:
+def _new_home(gr: Grower, a: int, skip: int, by_slot: BySlot) -> int:
     """A circle (other than `skip`) with room that member a fits, or -1."""
     bd, p = gr.bd, gr.p
     for s in np.flatnonzero(bd.starts[a]):
@@ -133,7 +138,7 @@ def _new_home(gr: Grower, a: int, skip: int, by_slot) -> int:
     return -1
 
 
-def _eject(gr: Grower, j: int, by_slot, max_checks: int = 400) -> bool:
+def _eject(gr: Grower, j: int, by_slot: BySlot, max_checks: int = 400) -> bool:
     """Seat j in a circle by moving one of its members to another circle with room."""
     bd = gr.bd
     checks = 0
@@ -163,7 +168,7 @@ def _eject(gr: Grower, j: int, by_slot, max_checks: int = 400) -> bool:
     return False
 
 
-def _build_around(gr: Grower, j: int, by_slot) -> bool:
+def _build_around(gr: Grower, j: int, by_slot: BySlot) -> bool:
     """A new circle for j from unplaced people plus members borrowed from big circles."""
     bd, p = gr.bd, gr.p
     sizes = np.array([len(g.members) for g in gr.groups] + [0], dtype=np.int64)
@@ -215,7 +220,7 @@ def _build_around(gr: Grower, j: int, by_slot) -> bool:
 
 def local_search(gr: Grower, rounds: int) -> int:
     """Improve quality with moves and swaps among circles sharing a start slot."""
-    by_slot: dict[int, list[int]] = defaultdict(list)
+    by_slot: BySlot = defaultdict(list)
     for gid, grp in enumerate(gr.groups):
         if grp.members:
             by_slot[grp.slot].append(gid)
@@ -228,7 +233,7 @@ def local_search(gr: Grower, rounds: int) -> int:
     return applied
 
 
-def _quality_sub(C: np.ndarray, un: np.ndarray, idx: np.ndarray) -> float:
+def _quality_sub(C: FloatArray, un: FloatArray, idx: IndexArray | IntArray) -> float:
     k = len(idx)
     if k < 2:
         return 0.0
@@ -236,7 +241,17 @@ def _quality_sub(C: np.ndarray, un: np.ndarray, idx: np.ndarray) -> float:
     return float(sub.sum() - un[idx].sum()) / (k - 1)
 
 
-def _pull(p, C, un, conf, feas, g, size, own, seeds: int = 8):
+def _pull(
+    p: MatchParams,
+    C: FloatArray,
+    un: FloatArray,
+    conf: BoolArray,
+    feas: BoolArray,
+    g: IntArray,
+    size: FloatArray,
+    own: FloatArray,
+    seeds: int = 8,
+) -> tuple[int, IntArray] | None:
     """A new circle made of members that circles above min_size can spare.
 
     Returns (group the seed came from, member positions) when it raises the
@@ -250,7 +265,7 @@ def _pull(p, C, un, conf, feas, g, size, own, seeds: int = 8):
     # seeds: members who fit their own circle worst, from circles that can spare someone
     fit = own / np.maximum(size[g] - 1, 1)
     order = [a for a in np.argsort(fit, kind="stable") if spare[g[a]] > 0][:seeds]
-    best = None
+    best: tuple[float, int, IntArray] | None = None
     for a in order:
         a = int(a)
         h0 = int(g[a])

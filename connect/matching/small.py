@@ -14,15 +14,17 @@ virtual-for-all or a common reachable point, and no two members clash.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import numpy as np
 
 from .buckets import DIST_EPS_KM, Problem
 from .geo import haversine_many
-from .grow import Group
-from .types import MatchParams
+from .grow import Group, Point
+from .types import WEEK_SLOTS, BoolArray, FloatArray, IndexArray, MatchParams
 
 
-def _bits(row: np.ndarray) -> int:
+def _bits(row: BoolArray) -> int:
     out = 0
     for k in np.flatnonzero(row):
         out |= 1 << int(k)
@@ -40,14 +42,14 @@ class SmallSolver:
     def __init__(
         self,
         prob: Problem,
-        idx: np.ndarray,
+        idx: IndexArray,
         params: MatchParams,
         seed: int,
         allow_virtual: bool = True,
         allow_person: bool = True,
         iterations: int | None = None,
         max_columns: int = MAX_COLUMNS,
-    ):
+    ) -> None:
         self.max_columns = max_columns
         self.prob = prob
         self.g = np.asarray(idx, dtype=np.int64)
@@ -65,7 +67,7 @@ class SmallSolver:
                 if ok
             }
         )
-        self.points = pts
+        self.points: list[Point] = pts
         reach = [0] * n
         if pts:
             lat = prob.lat[self.g]
@@ -81,7 +83,7 @@ class SmallSolver:
         g2l = {int(x): k for k, x in enumerate(self.g)}
         self.conf = [frozenset(g2l[j] for j in prob.conflicts[int(x)] if j in g2l) for x in self.g]
         U = prob.U[self.g]
-        self.C = (U @ U.T).tolist()
+        self.C: list[list[float]] = (U @ U.T).tolist()
         self.wait = [int(w) for w in prob.waiting[self.g]]
         self.iterations = iterations if iterations is not None else max(16, 2400 // max(n, 1))
         self.noise = 0.0  # random jitter of growth scores during kicks
@@ -90,7 +92,7 @@ class SmallSolver:
         self.where = [-1] * n
 
     # -- feasibility and scores -----------------------------------------------
-    def masks(self, members) -> tuple[int, int, bool, int]:
+    def masks(self, members: Iterable[int]) -> tuple[int, int, bool, int]:
         s = ln = -1
         v = True
         r = -1
@@ -101,7 +103,7 @@ class SmallSolver:
             r &= self.reach[a]
         return s, ln, v, r
 
-    def feasible(self, members) -> bool:
+    def feasible(self, members: Sequence[int]) -> bool:
         if not members:
             return True
         s, ln, v, r = self.masks(members)
@@ -115,7 +117,7 @@ class SmallSolver:
                         return False
         return True
 
-    def can_add(self, members, a) -> bool:
+    def can_add(self, members: Sequence[int], a: int) -> bool:
         if self.conf[a] and any(m in self.conf[a] for m in members):
             return False
         s, ln, v, r = self.masks(members)
@@ -125,7 +127,7 @@ class SmallSolver:
         r &= self.reach[a]
         return s != 0 and ln != 0 and (v or r != 0)
 
-    def pair_sum(self, members) -> float:
+    def pair_sum(self, members: Sequence[int]) -> float:
         C = self.C
         t = 0.0
         for x in range(len(members)):
@@ -134,7 +136,7 @@ class SmallSolver:
                 t += row[members[y]]
         return t
 
-    def quality(self, members) -> float:
+    def quality(self, members: Sequence[int]) -> float:
         k = len(members)
         return 2.0 * self.pair_sum(members) / (k - 1) if k > 1 else 0.0
 
@@ -146,7 +148,7 @@ class SmallSolver:
             round(sum(self.quality(g) for g in self.groups if g), 9),
         )
 
-    def _set(self, groups):
+    def _set(self, groups: Iterable[Sequence[int]]) -> None:
         self.groups = [list(g) for g in groups if g]
         self.where = [-1] * self.n
         for k, g in enumerate(self.groups):
@@ -163,7 +165,7 @@ class SmallSolver:
         p = self.p
         changed = False
         for u in self._unplaced():
-            best = None
+            best: tuple[float, int] | None = None
             for k, g in enumerate(self.groups):
                 if len(g) >= p.max_size or not self.can_add(g, u):
                     continue
@@ -176,10 +178,10 @@ class SmallSolver:
                 changed = True
         return changed
 
-    def _grow(self, seed_member, pool, target) -> list[int]:
+    def _grow(self, seed_member: int, pool: Sequence[int], target: int) -> list[int]:
         """Best circle grown from seed_member, trying each start slot it is free at."""
         best: list[int] = [seed_member]
-        best_key = None
+        best_key: tuple[int, float] | None = None
         slots = self.slots[seed_member]
         others = [c for c in pool if c != seed_member]
         tried = 0
@@ -198,11 +200,11 @@ class SmallSolver:
                 best, best_key = group, key
         return best
 
-    def _grow_in(self, seed_member, cand, target) -> list[int]:
+    def _grow_in(self, seed_member: int, cand: Iterable[int], target: int) -> list[int]:
         group = [seed_member]
         cand = list(cand)
         while len(group) < target:
-            best = None
+            best: tuple[float, int] | None = None
             for c in cand:
                 if c in group or not self.can_add(group, c):
                     continue
@@ -216,7 +218,7 @@ class SmallSolver:
             group.append(best[1])
         return group
 
-    def _build(self, target) -> bool:
+    def _build(self, target: int) -> bool:
         p = self.p
         changed = False
         while True:
@@ -236,7 +238,7 @@ class SmallSolver:
             if not made:
                 return changed
 
-    def _degree(self, a, pool) -> int:
+    def _degree(self, a: int, pool: Sequence[int]) -> int:
         return sum(1 for b in pool if b != a and self.can_add([a], b))
 
     def _borrow(self) -> bool:
@@ -265,7 +267,7 @@ class SmallSolver:
                 return True
         return False
 
-    def _borrow_at(self, u, at) -> list[int] | None:
+    def _borrow_at(self, u: int, at: Sequence[int]) -> list[int] | None:
         p = self.p
         group = [u]
         taken: dict[int, int] = {}
@@ -286,7 +288,8 @@ class SmallSolver:
     def _improve_once(self) -> bool:
         """Best quality move, swap, or unplaced-for-placed replacement."""
         p = self.p
-        best = None
+        # (gain, kind, a, partner b or newcomer u, a's group, target group)
+        best: tuple[float, str, int, int | None, int, int | None] | None = None
         G = self.groups
         Q = [self.quality(g) for g in G]
         for k, g in enumerate(G):
@@ -326,24 +329,27 @@ class SmallSolver:
                         best = (d, "replace", a, u, k, None)
         if best is None:
             return False
-        _, kind, a, b, k, h = best
+        _, kind, a, other, k, dest = best
         if kind == "move":
+            assert dest is not None
             G[k].remove(a)
-            G[h].append(a)
-            self.where[a] = h
+            G[dest].append(a)
+            self.where[a] = dest
         elif kind == "swap":
+            assert other is not None and dest is not None
             G[k].remove(a)
-            G[h].remove(b)
-            G[k].append(b)
-            G[h].append(a)
-            self.where[a], self.where[b] = h, k
+            G[dest].remove(other)
+            G[k].append(other)
+            G[dest].append(a)
+            self.where[a], self.where[other] = dest, k
         else:
+            assert other is not None
             G[k].remove(a)
-            G[k].append(b)
-            self.where[a], self.where[b] = -1, k
+            G[k].append(other)
+            self.where[a], self.where[other] = -1, k
         return True
 
-    def local_search(self, target) -> None:
+    def local_search(self, target: int) -> None:
         for _ in range(10_000):
             if self._build(target):
                 continue
@@ -426,7 +432,7 @@ class SmallSolver:
         p = self.p
         self.noise = 0.0
         pools: set[tuple[int, ...]] = set()
-        for s in range(336):
+        for s in range(WEEK_SLOTS):
             bit = 1 << s
             at = tuple(a for a in range(self.n) if self.slots[a] & bit)
             if len(at) >= p.min_size:
@@ -457,10 +463,10 @@ class SmallSolver:
             if len(self._columns) > self.max_columns:
                 return
 
-    def _grow_in_from(self, start, cand, target) -> list[int]:
+    def _grow_in_from(self, start: Sequence[int], cand: Sequence[int], target: int) -> list[int]:
         group = list(start)
         while len(group) < target:
-            best = None
+            best: tuple[float, int] | None = None
             for c in cand:
                 if c in group or not self.can_add(group, c):
                     continue
@@ -480,7 +486,8 @@ class SmallSolver:
         cols = [c for c in self._columns if self.feasible(list(c))]
         if not cols:
             return None
-        rows, idx = [], []
+        rows: list[int] = []
+        idx: list[int] = []
         for j, c in enumerate(cols):
             rows.extend(c)
             idx.extend([j] * len(c))
@@ -492,7 +499,7 @@ class SmallSolver:
         integrality = np.ones(len(cols))
         bounds = Bounds(0, 1)
         opts = {"disp": False, "mip_rel_gap": 0.0, "node_limit": 400}
-        x = None
+        x: FloatArray | None = None
         # placed first; then waiting rounds, then quality (quality sum < n + 1)
         for obj in (size, wait * (self.n + 1) + qual):
             res = milp(-obj, constraints=cons, integrality=integrality, bounds=bounds, options=opts)
@@ -505,25 +512,26 @@ class SmallSolver:
             return None
         return [list(cols[j]) for j in np.flatnonzero(x > 0.5)]
 
-    def _decode(self, groups) -> list[Group]:
-        out = []
+    def _decode(self, groups: Iterable[Sequence[int]]) -> list[Group]:
+        out: list[Group] = []
         for g in groups:
             if len(g) < self.p.min_size:
                 continue
             s, ln, _v, r = self.masks(g)
             slot = (s & -s).bit_length() - 1
             lang = (ln & -ln).bit_length() - 1
-            point = None
+            point: Point | None = None
             if r != 0:
                 # in person when possible (the product prefers meeting in a room)
                 cands = [q for q in range(len(self.points)) if r >> q & 1]
                 lat = self.prob.lat[self.g[g]]
                 lon = self.prob.lon[self.g[g]]
-                best = None
+                best: tuple[float, int] | None = None
                 for q in cands:
                     d = haversine_many(lat, lon, *self.points[q]).max()
                     if best is None or d < best[0] - 1e-9:
                         best = (d, q)
+                assert best is not None, "a common reachable point exists (r != 0)"
                 point = self.points[best[1]]
             out.append(
                 Group(members=sorted(int(self.g[a]) for a in g), slot=slot, lang=lang, point=point)

@@ -162,6 +162,8 @@ def generate(
         _name, clat, clon, off, langs, _ = CITIES[ci]
         ts = towns[ci]
         town = ts[0] if rng.random() < 0.5 else ts[1 + int(rng.integers(len(ts) - 1))]
+        lat: float | None
+        lon: float | None
         lat, lon = town
         if rng.random() < isolated_share:  # far-away village
             lat = round(clat + rng.uniform(-4, 4), 4)
@@ -210,7 +212,7 @@ def generate(
 def generate_open_circles(seekers: list[Seeker], count: int, seed: int = 0) -> list[OpenCircle]:
     """Open circles built from a few outsiders' profiles (member ids not among seekers)."""
     rng = np.random.default_rng([seed, 99])
-    out = []
+    out: list[OpenCircle] = []
     if not seekers:
         return out
     top_id = max(s.id for s in seekers)

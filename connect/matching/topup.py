@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,7 +10,7 @@ import numpy as np
 from .buckets import DIST_EPS_KM, Problem
 from .compat import unit_vectors
 from .geo import haversine_many
-from .types import MatchParams, OpenCircle
+from .types import BoolArray, FloatArray, IndexArray, MatchParams, OpenCircle
 
 
 @dataclass
@@ -17,18 +18,19 @@ class TopUpPlan:
     circle: OpenCircle
     members: list[int]  # Problem indices of the new members
     lang: str
-    topic_vec: np.ndarray  # unit topic vector of the circle
+    topic_vec: FloatArray  # unit topic vector of the circle
 
 
 def circle_candidates(
-    prob: Problem, params: MatchParams, c: OpenCircle, taken: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+    prob: Problem, params: MatchParams, c: OpenCircle, taken: BoolArray
+) -> tuple[IndexArray, BoolArray]:
     """Seekers who may join circle c (each on their own), and their language mask."""
     ok = ~taken & prob.starts[:, c.start_slot]
     if c.mode == "virtual":
         ok &= prob.can_virtual
     else:
         ok &= prob.can_person
+        assert c.lat is not None and c.lon is not None, "validated: in-person circles have a place"
         d = haversine_many(
             np.nan_to_num(prob.lat), np.nan_to_num(prob.lon), float(c.lat), float(c.lon)
         )
@@ -46,13 +48,13 @@ def circle_candidates(
 
 
 def fill_open_circles(
-    prob: Problem, params: MatchParams, circles, taken: np.ndarray
+    prob: Problem, params: MatchParams, circles: Sequence[OpenCircle], taken: BoolArray
 ) -> list[TopUpPlan]:
     plans: list[TopUpPlan] = []
     if not circles:
         return plans
     vecs = unit_vectors([c.topics for c in circles], prob.vocab)
-    info = []
+    info: list[tuple[float, int, int, int]] = []  # (candidates per seat, id, index, room)
     for k, c in enumerate(circles):
         room = min(c.seats, params.max_size - len(c.member_ids))
         if room <= 0:
@@ -67,7 +69,7 @@ def fill_open_circles(
         if len(cand) == 0:
             continue
         cols = [col for col, lang in enumerate(prob.langs) if lang in c.languages]
-        best = None
+        best: tuple[tuple[int, float], list[int], str] | None = None
         for col in cols:
             sub = cand[prob.L[cand, col]]
             if len(sub) == 0:
@@ -86,7 +88,9 @@ def fill_open_circles(
     return plans
 
 
-def _pick(prob, cand, comp, vec, n_old, room) -> list[int]:
+def _pick(
+    prob: Problem, cand: IndexArray, comp: FloatArray, vec: FloatArray, n_old: int, room: int
+) -> list[int]:
     order = np.lexsort((cand, -comp))
     picked: list[int] = []
     for k in order:

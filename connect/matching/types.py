@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Final, TypeAlias
 
-WEEK_SLOTS = 336  # 30-minute cells in a week, 0 = Monday 00:00 UTC
-MODES = ("in_person", "virtual", "either")
+import numpy as np
+from numpy.typing import NDArray
+
+WEEK_SLOTS: Final = 336  # 30-minute cells in a week, 0 = Monday 00:00 UTC
+MODES: Final = ("in_person", "virtual", "either")
+
+# A circle has 4 to 8 members: the product's rule, defined once for the engine.
+MIN_CIRCLE_SIZE: Final = 4
+MAX_CIRCLE_SIZE: Final = 8
+
+# Array types used across the engine.
+FloatArray: TypeAlias = NDArray[np.float64]
+Float32Array: TypeAlias = NDArray[np.float32]
+IntArray: TypeAlias = NDArray[np.int64]
+IndexArray: TypeAlias = NDArray[np.intp]  # positions, as np.flatnonzero returns them
+BoolArray: TypeAlias = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -44,8 +59,8 @@ class OpenCircle:
 
 @dataclass(frozen=True)
 class MatchParams:
-    min_size: int = 4
-    max_size: int = 8
+    min_size: int = MIN_CIRCLE_SIZE
+    max_size: int = MAX_CIRCLE_SIZE
     target_size: int = 6
     meeting_slots: int = 2
     seed: int = 0

@@ -12,7 +12,7 @@ def _bad(what: str, field_name: str, msg: str) -> ValueError:
     return ValueError(f"{what}: field '{field_name}' {msg}")
 
 
-def _check_coord(what: str, lat, lon, required: bool) -> None:
+def _check_coord(what: str, lat: object, lon: object, required: bool) -> None:
     if lat is None or lon is None:
         if required:
             raise _bad(what, "lat/lon", "is required for mode 'in_person' (got None)")
@@ -24,7 +24,7 @@ def _check_coord(what: str, lat, lon, required: bool) -> None:
             raise _bad(what, name, f"must be a number within ±{lim:g} (got {value!r})")
 
 
-def _check_languages(what: str, languages) -> None:
+def _check_languages(what: str, languages: object) -> None:
     if not isinstance(languages, (frozenset, set)) or not languages:
         raise _bad(what, "languages", "must be a non-empty set of language codes")
     for lang in languages:
@@ -32,7 +32,7 @@ def _check_languages(what: str, languages) -> None:
             raise _bad(what, "languages", f"holds an invalid language {lang!r}")
 
 
-def _check_topics(what: str, topics) -> None:
+def _check_topics(what: str, topics: object) -> None:
     if not hasattr(topics, "items"):
         raise _bad(what, "topics", "must be a mapping of topic slug to weight")
     for slug, weight in topics.items():
@@ -125,7 +125,9 @@ def validate_open_circles(circles: Iterable[OpenCircle], params: MatchParams) ->
             raise _bad(what, "member_ids", "holds duplicates")
 
 
-def validate_all(seekers, params, open_circles) -> None:
+def validate_all(
+    seekers: Sequence[Seeker], params: MatchParams, open_circles: Iterable[OpenCircle]
+) -> None:
     validate_params(params)
     validate_seekers(seekers, params)
     validate_open_circles(open_circles, params)
