@@ -426,3 +426,17 @@ def test_meetup_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(len(few)):
         response = client.get(url)
     assert "Extra 1" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["circle", "step_back"])
+def test_hole_10_huge_circle_id_answers_404(client, circle, facilitator, name):
+    client.force_login(facilitator)
+    for big in (10**20, 2**63):
+        assert client.get(reverse(f"meetups:{name}", args=[big])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["detail", "ics", "edit_series"])
+def test_huge_meetup_ids_answer_404(client, facilitator, name):
+    client.force_login(facilitator)
+    for big in (10**30, 2**63):
+        assert client.get(reverse(f"meetups:{name}", args=[big])).status_code == 404
