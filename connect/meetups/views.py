@@ -68,7 +68,12 @@ def _render(request, template, context, status=200):
         return render(request, template, context, status=status)
 
 
+MAX_ID = 2**63 - 1  # the largest id the database can hold
+
+
 def _membership_or_404(user, circle_id):
+    if not 0 < circle_id <= MAX_ID:
+        raise Http404("No such circle.")
     membership = active_membership(user, circle_id)
     if membership is None:
         raise Http404("No such circle.")
@@ -76,6 +81,8 @@ def _membership_or_404(user, circle_id):
 
 
 def _occurrence_or_404(user, pk):
+    if not 0 < pk <= MAX_ID:
+        raise Http404("No such meetup.")
     found = selectors.occurrence_for_member(user, pk)
     if found is None:
         raise Http404("No such meetup.")
@@ -260,7 +267,9 @@ def move(request, pk):
 @login_required
 @needs_agreements
 def edit_series(request, pk):
-    series = MeetupSeries.objects.select_related("circle").filter(pk=pk).first()
+    series = None
+    if 0 < pk <= MAX_ID:
+        series = MeetupSeries.objects.select_related("circle").filter(pk=pk).first()
     if series is None:
         raise Http404("No such meetup.")
     membership = _membership_or_404(request.user, series.circle_id)
