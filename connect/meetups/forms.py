@@ -1,6 +1,6 @@
 """Forms for scheduling and changing meetups, RSVPs, check-ins and reminder settings."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
@@ -8,9 +8,21 @@ from django.utils import timezone
 
 from . import recurrence
 from .models import RSVP, Feedback, Frequency, MeetupPreference, Mode
+from .selectors import schedule_window
 
 TIMEZONES = sorted(available_timezones() - {"localtime", "Factory"})
 DURATIONS = [(60, "1 hour"), (90, "1 hour 30 minutes"), (120, "2 hours"), (150, "2 hours 30")]
+
+
+def in_schedule_window(day: date, passed: str = "This date has already passed.") -> date:
+    """Dates from today up to two years ahead; anything else is a field error
+    (which also keeps far-off years out of time zone arithmetic)."""
+    first, last = schedule_window()
+    if day < first:
+        raise forms.ValidationError(passed)
+    if day > last:
+        raise forms.ValidationError("Pick a date within the next two years.")
+    return day
 
 
 def https_only(value: str) -> None:
@@ -89,6 +101,15 @@ class ScheduleForm(forms.Form):
         if editing:
             self.fields["start_date"].label = "Date of the next meetup with these details"
             self.fields["count"].label = "Number of meetups from then on"
+
+    def clean_start_date(self):
+        return in_schedule_window(self.cleaned_data["start_date"])
+
+    def clean_until(self):
+        until = self.cleaned_data.get("until")
+        if until is None:
+            return None
+        return in_schedule_window(until, passed="The series can't end before it starts.")
 
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")
@@ -175,6 +196,9 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.tz_name = tz_name
         self.fields["new_time"].help_text = f"In {tz_name}, the series' time zone."
+
+    def clean_new_date(self):
+        return in_schedule_window(self.cleaned_data["new_date"])
 
     def clean(self):
         data = super().clean()

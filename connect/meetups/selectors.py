@@ -1,20 +1,24 @@
 """Reads about meetups. Every permission check on meetups goes through here."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Profile
-from accounts.selectors import SLOTS_PER_WEEK, utc_free_slots, week_start_utc
+from accounts.selectors import SLOTS_PER_WEEK, has_agreed, local_cell, week_start_utc
 from connect.circles.models import Circle, Membership
 from connect.circles.selectors import active_membership
+from connect.moderation.selectors import blocked_ids, is_suspended
 
 from .models import RSVP, CheckIn, Feedback, MeetupPreference, Occurrence
 
 SLOT = timedelta(minutes=30)
+UTC = ZoneInfo("UTC")
+# Meetups are scheduled (and suggested) from today up to two years ahead.
+SCHEDULE_AHEAD = timedelta(days=730)
 LIVE = (Occurrence.Status.SCHEDULED, Occurrence.Status.MOVED)
 SERIES_FIELDS = (
     "title",
@@ -109,12 +113,26 @@ def next_meetup_for(user):
     return with_counts(qs, user).first()
 
 
+def takes_part(user) -> bool:
+    """Whether the person may see member-only meetup details (venue, video link).
+
+    Not while suspended, and not before onboarding's agreements (18+ and the
+    current guidelines) are done. Used where no session guards the request,
+    such as the private calendar feed.
+    """
+    return has_agreed(user) and not is_suspended(user.pk)
+
+
 def feed_occurrences(user, days_back: int = 7):
     """Everything for the person's private feed: their circles' meetups, recent and upcoming.
 
     Cancelled ones stay in (STATUS:CANCELLED) so calendar apps remove them;
-    meetups the person answered "no" to are left out.
+    meetups the person answered "no" to are left out. Nothing at all while
+    the person may not take part (suspended, or agreements not done): the
+    feed then serves an empty calendar until that ends.
     """
+    if not takes_part(user):
+        return []
     circle_ids = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values(
         "circle_id"
     )
@@ -129,18 +147,32 @@ def feed_occurrences(user, days_back: int = 7):
     )
 
 
-def people_of(occurrence):
-    """Display names of who is coming, waiting, maybe (members-only page)."""
+@dataclass(frozen=True)
+class Attendee:
+    id: int
+    name: str
+
+
+def people_of(occurrence, viewer):
+    """Who is coming, waiting, maybe (members-only page), as seen by ``viewer``.
+
+    People in a block with the viewer (either direction) are left out of the
+    lists; ``going_count`` still counts every place taken.
+    """
+    hidden = blocked_ids(viewer.pk)
     rsvps = (
         RSVP.objects.filter(occurrence=occurrence)
         .exclude(answer=RSVP.Answer.NO)
         .select_related("user__profile")
         .order_by("waitlisted_at", "created_at", "id")
     )
-    result = {"going": [], "waiting": [], "maybe": []}
+    result = {"going": [], "waiting": [], "maybe": [], "going_count": 0}
     for row in rsvps:
         key = "waiting" if row.waitlisted else ("going" if row.is_going else "maybe")
-        result[key].append(row.user.display_name)
+        if key == "going":
+            result["going_count"] += 1
+        if row.user_id not in hidden:
+            result[key].append(Attendee(row.user_id, row.user.display_name))
     return result
 
 
@@ -196,53 +228,109 @@ class Suggestion:
     local: datetime  # in the scheduler's zone
     free_count: int
     member_count: int
+    regular: bool = False  # the circle's regular meeting time
+
+
+def schedule_window(today: date | None = None) -> tuple[date, date]:
+    """The first and last local dates a meetup may be scheduled or moved to.
+
+    A day of slack before today covers zones ahead of the server's; the
+    "has it passed" check then works on the exact time.
+    """
+    today = today or timezone.now().date()
+    return today - timedelta(days=1), today + SCHEDULE_AHEAD
+
+
+def suggestion_start(tz_name: str, week_of: date | None = None, now: datetime | None = None):
+    """Where the seven days of suggestions begin: now, or midnight of ``week_of``
+    in the scheduler's zone if that is later; rounded up to the next half hour (UTC)."""
+    now = (now or timezone.now()).astimezone(UTC)
+    start = now
+    if week_of is not None:
+        midnight = datetime.combine(week_of, time(0), tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+        start = max(now, midnight)
+    floor = start.replace(minute=start.minute // 30 * 30, second=0, microsecond=0)
+    return floor if floor == start else floor + SLOT
+
+
+def _free_cells(profile, start: datetime, cells: int) -> frozenset[int]:
+    """Half-hour cells from ``start`` (aware UTC) during which the person is free,
+    read in their own zone at each instant (so DST changes come out right)."""
+    tz = ZoneInfo(profile.timezone or "UTC")
+    wanted = set(profile.availability or [])
+    return frozenset(i for i in range(cells) if local_cell(start + i * SLOT, tz) in wanted)
 
 
 def suggest_times(
     circle_id: int,
     tz_name: str,
-    week_of: date,
+    week_of: date | None = None,
     duration_minutes: int = 90,
     limit: int = 5,
     now: datetime | None = None,
 ) -> list[Suggestion]:
-    """The best start times in the week holding ``week_of``, from members' availability.
+    """The best start times in the next seven days, from members' availability.
 
-    Each member's weekly availability (in their own zone) is turned into UTC
-    cells of that week (``accounts.selectors.utc_free_slots``); a start time
-    scores the number of members free for the whole meetup. The best
-    non-overlapping, not-yet-passed ones come first, shown in ``tz_name``.
+    The seven days begin now (or at the start of ``week_of`` in ``tz_name``
+    if that is later), so times later this week and early next week both
+    count. Each member's weekly availability (in their own zone) is read at
+    every half hour; a start scores the members free for the whole meetup.
+    The best non-overlapping starts come first. The circle's regular time
+    (``Circle.start_slot``, a cell of the UTC week) is always offered when at
+    least half the members are free for it. Shown in ``tz_name``.
     """
     now = now or timezone.now()
-    week_start = week_start_utc(week_of)
-    profiles = Profile.objects.filter(
-        user__memberships__circle_id=circle_id,
-        user__memberships__status=Membership.Status.ACTIVE,
-    ).only("availability", "timezone")
-    free_sets = [utc_free_slots(p.availability or [], p.timezone, week_start) for p in profiles]
-    if not free_sets:
-        return []
+    start = suggestion_start(tz_name, week_of, now)
     cells = max(1, -(-duration_minutes // 30))
-    scored = []
-    for start in range(SLOTS_PER_WEEK - cells + 1):
-        starts_at = week_start + start * SLOT
-        if starts_at <= now:
-            continue
-        block = range(start, start + cells)
-        free = sum(1 for slots in free_sets if all(cell in slots for cell in block))
-        if free:
-            scored.append((-free, start))
-    scored.sort()
+    profiles = list(
+        Profile.objects.filter(
+            user__memberships__circle_id=circle_id,
+            user__memberships__status=Membership.Status.ACTIVE,
+        ).only("availability", "timezone")
+    )
+    if not profiles:
+        return []
+    span = SLOTS_PER_WEEK + cells - 1  # every start in 7 days, scored to its end
+    free_sets = [_free_cells(p, start, span) for p in profiles]
+
+    def free_at(first: int) -> int:
+        block = range(first, first + cells)
+        return sum(1 for slots in free_sets if all(cell in slots for cell in block))
+
+    scores = {}
+    for first in range(SLOTS_PER_WEEK):
+        if start + first * SLOT > now and (free := free_at(first)):
+            scores[first] = free
     chosen: list[int] = []
-    for _neg, start in scored:
-        if all(abs(start - other) >= cells for other in chosen):
-            chosen.append(start)
+    for first in sorted(scores, key=lambda f: (-scores[f], f)):
         if len(chosen) == limit:
             break
+        if all(abs(first - other) >= cells for other in chosen):
+            chosen.append(first)
+
+    regular = None
+    start_slot = Circle.objects.filter(pk=circle_id).values_list("start_slot", flat=True).first()
+    if start_slot is not None:
+        at = week_start_utc(start.date()) + start_slot * SLOT
+        while at < start:
+            at += timedelta(days=7)
+        regular = (at - start) // SLOT
+        if regular not in chosen and scores.get(regular, 0) * 2 >= len(free_sets):
+            if len(chosen) == limit:
+                chosen.pop()
+            chosen.append(regular)
+
     tz = ZoneInfo(tz_name)
     result = []
-    for start in chosen:
-        starts_at = week_start + start * SLOT
-        free = sum(1 for slots in free_sets if all(c in slots for c in range(start, start + cells)))
-        result.append(Suggestion(starts_at, starts_at.astimezone(tz), free, len(free_sets)))
+    for first in sorted(chosen, key=lambda f: (-scores[f], f)):
+        starts_at = start + first * SLOT
+        result.append(
+            Suggestion(
+                starts_at,
+                starts_at.astimezone(tz),
+                scores[first],
+                len(free_sets),
+                regular=first == regular,
+            )
+        )
     return result

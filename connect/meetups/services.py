@@ -15,6 +15,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.selectors import has_agreed
 from connect.circles.models import Membership
 from connect.moderation.selectors import is_suspended
 from connect.notifications.models import Kind
@@ -22,9 +23,14 @@ from connect.notifications.services import notify
 
 from . import recurrence
 from .models import RSVP, CheckIn, Feedback, FeedToken, MeetupSeries, Occurrence
-from .selectors import SERIES_FIELDS  # noqa: F401  (re-exported for views and tests)
+from .selectors import (
+    SERIES_FIELDS,  # noqa: F401  (re-exported for views and tests)
+    schedule_window,
+)
 
 CHECK_IN_WINDOW = timedelta(days=7)
+AGREE_FIRST = "Please confirm you are 18 or over and accept the community guidelines first."
+OUT_OF_WINDOW = "Pick a date from today up to two years ahead."
 
 
 class MeetupError(Exception):
@@ -40,6 +46,17 @@ def rule_of(series: MeetupSeries) -> recurrence.Rule:
         until=series.until,
         count=series.count,
     )
+
+
+def _require_agreed(user) -> None:
+    if not has_agreed(user):
+        raise MeetupError(AGREE_FIRST)
+
+
+def _require_in_window(day: date) -> None:
+    first, last = schedule_window()
+    if not first <= day <= last:
+        raise MeetupError(OUT_OF_WINDOW)
 
 
 def _member_ids(circle_id: int) -> list[int]:
@@ -99,6 +116,7 @@ def _materialise(series: MeetupSeries, keep_before: datetime | None = None) -> N
 @transaction.atomic
 def schedule_series(circle, by, **fields) -> MeetupSeries:
     """Create a meetup (a series of one, or a recurring series) and its occurrences."""
+    _require_agreed(by)
     series = MeetupSeries.objects.create(circle=circle, created_by=by, **fields)
     _materialise(series)
     first = series.occurrences.order_by("starts_at").first()
@@ -164,6 +182,7 @@ def move_occurrence(occurrence: Occurrence, by, new_date: date, new_time: time) 
     )
     if occurrence.is_cancelled:
         raise MeetupError("A cancelled meetup can't be moved.")
+    _require_in_window(new_date)
     series = occurrence.series
     start = recurrence.to_utc(datetime.combine(new_date, new_time), series.timezone)
     if start <= timezone.now():
@@ -220,6 +239,7 @@ def rsvp(occurrence: Occurrence, user, answer: str) -> RSVP:
     """Answer yes / maybe / no. A "yes" beyond the capacity joins the waiting list."""
     if answer not in RSVP.Answer.values:
         raise MeetupError("Choose yes, maybe or no.")
+    _require_agreed(user)
     occurrence = (
         Occurrence.objects.select_for_update().select_related("series").get(pk=occurrence.pk)
     )
@@ -285,6 +305,7 @@ def check_in_open(occurrence: Occurrence, now=None) -> bool:
 @transaction.atomic
 def check_in(occurrence: Occurrence, user, heard: str = "", note: str = "") -> CheckIn:
     """Mark that ``user`` was there, with the optional private "felt heard" answer."""
+    _require_agreed(user)
     if not Membership.objects.filter(
         circle_id=occurrence.circle_id, user=user, status=Membership.Status.ACTIVE
     ).exists():
@@ -319,7 +340,12 @@ def revoke_feed_token(user) -> int:
 
 
 def feed_user(token: str):
-    """The person whose active feed has this secret, or None (revoked or unknown)."""
+    """The person whose active feed has this secret, or None (revoked, unknown, or
+    the account deleted or deactivated).
+
+    A valid token alone does not show meetups: ``selectors.feed_occurrences``
+    serves nothing while the person is suspended or has not agreed.
+    """
     row = (
         FeedToken.objects.filter(token_hash=_hash(token), revoked_at__isnull=True)
         .select_related("user")

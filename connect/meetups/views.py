@@ -5,6 +5,7 @@ learns a meetup's time, venue, video link or who is coming.
 """
 
 from datetime import date, timedelta
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -22,6 +23,35 @@ from .forms import CheckInForm, MeetupPreferenceForm, MoveForm, RSVPForm, Schedu
 from .models import MeetupSeries
 
 FEED_SESSION_KEY = "meetups_new_feed_url"
+WEEK_OUT_OF_RANGE = "Pick a week from today up to two years ahead."
+# How far back an old "?week=" link still works (it then starts from now).
+WEEK_BACK = timedelta(days=366)
+
+
+def _agreements_first(request):
+    """None once the person has agreed (18+, current guidelines); else the
+    redirect to onboarding's agreements step, with a notice.
+
+    Reads the profile the request already loaded, so it costs no query.
+    """
+    profile = getattr(request.user, "profile", None)
+    if profile is not None and profile.has_agreed:
+        return None
+    messages.info(request, services.AGREE_FIRST)
+    return redirect(reverse("onboarding_step", args=["agreements"]))
+
+
+def needs_agreements(view):
+    """Meetup pages are for people who finished onboarding's agreements."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        refused = _agreements_first(request)
+        if refused is not None:
+            return refused
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _tz(user) -> ZoneInfo:
@@ -38,7 +68,12 @@ def _render(request, template, context, status=200):
         return render(request, template, context, status=status)
 
 
+MAX_ID = 2**63 - 1  # the largest id the database can hold
+
+
 def _membership_or_404(user, circle_id):
+    if not 0 < circle_id <= MAX_ID:
+        raise Http404("No such circle.")
     membership = active_membership(user, circle_id)
     if membership is None:
         raise Http404("No such circle.")
@@ -46,21 +81,35 @@ def _membership_or_404(user, circle_id):
 
 
 def _occurrence_or_404(user, pk):
+    if not 0 < pk <= MAX_ID:
+        raise Http404("No such meetup.")
     found = selectors.occurrence_for_member(user, pk)
     if found is None:
         raise Http404("No such meetup.")
     return found
 
 
-def _week_of(request) -> date:
-    """The week to suggest times for: ?week=YYYY-MM-DD, else the coming seven days' week."""
+def _week_of(request) -> tuple[date | None, str]:
+    """Where suggestions start: ``?week=YYYY-MM-DD``, else None (from now).
+
+    Returns (week, error): a date outside the scheduling window is refused
+    with a message (the page answers 400) instead of being used.
+    """
+    raw = request.GET.get("week", "")
+    if not raw:
+        return None, ""
     try:
-        return date.fromisoformat(request.GET.get("week", ""))
+        week = date.fromisoformat(raw)
     except ValueError:
-        return (timezone.now() + timedelta(days=1)).date()
+        return None, WEEK_OUT_OF_RANGE
+    first, last = selectors.schedule_window()
+    if not first - WEEK_BACK <= week <= last:
+        return None, WEEK_OUT_OF_RANGE
+    return week, ""
 
 
 @login_required
+@needs_agreements
 def circle_meetups(request, circle_id):
     """A circle's upcoming meetups, and the schedule form for those who may schedule."""
     membership = _membership_or_404(request.user, circle_id)
@@ -84,15 +133,20 @@ def circle_meetups(request, circle_id):
     elif request.method == "POST":
         raise Http404("Scheduling is not open to you in this circle.")
 
-    week_of = _week_of(request)
+    week_of, week_error = _week_of(request)
     suggestions = []
+    scheduler_tz = _tz(request.user).key
     if may_schedule:
-        scheduler_tz = form["timezone"].value() or _tz(request.user).key
+        scheduler_tz = form["timezone"].value() or scheduler_tz
         try:
             ZoneInfo(scheduler_tz)
         except (KeyError, ValueError):
             scheduler_tz = "UTC"
         suggestions = selectors.suggest_times(circle.pk, scheduler_tz, week_of)
+    start = selectors.suggestion_start(scheduler_tz, week_of).astimezone(ZoneInfo(scheduler_tz))
+    last = selectors.schedule_window()[1]
+    next_week = start.date() + timedelta(days=7)
+    prev_week = start.date() - timedelta(days=7)
     context = {
         "circle": circle,
         "membership": membership,
@@ -101,15 +155,18 @@ def circle_meetups(request, circle_id):
         "form": form,
         "may_schedule": may_schedule,
         "suggestions": suggestions,
-        "week_of": week_of,
-        "next_week": week_of + timedelta(days=7),
-        "prev_week": week_of - timedelta(days=7),
+        "week_of": start.date(),
+        "suggest_from": start,
+        "week_error": week_error,
+        "next_week": next_week if next_week <= last else None,
+        "prev_week": prev_week if week_of and start.date() > timezone.now().date() else None,
     }
-    status = 400 if form is not None and form.errors else 200
+    status = 400 if (form is not None and form.errors) or week_error else 200
     return _render(request, "meetups/circle.html", context, status=status)
 
 
 @login_required
+@needs_agreements
 def detail(request, pk, move_form=None, checkin_form=None, status=200):
     """One occurrence: time in the viewer's zone, venue/link, who is coming, RSVP, check-in."""
     occurrence, membership = _occurrence_or_404(request.user, pk)
@@ -120,7 +177,7 @@ def detail(request, pk, move_form=None, checkin_form=None, status=200):
         "series": occurrence.series,
         "circle": occurrence.circle,
         "membership": membership,
-        "people": selectors.people_of(occurrence),
+        "people": selectors.people_of(occurrence, request.user),
         "my_rsvp": selectors.my_rsvp(occurrence, request.user),
         "rsvp_choices": RSVPForm.base_fields["answer"].choices,
         "upcoming": occurrence.starts_at > now and not occurrence.is_cancelled,
@@ -137,6 +194,7 @@ def detail(request, pk, move_form=None, checkin_form=None, status=200):
 
 
 @login_required
+@needs_agreements
 @require_GET
 def occurrence_ics(request, pk):
     occurrence, _ = _occurrence_or_404(request.user, pk)
@@ -152,6 +210,7 @@ def occurrence_ics(request, pk):
 
 
 @login_required
+@needs_agreements
 @require_POST
 def rsvp(request, pk):
     occurrence, _ = _occurrence_or_404(request.user, pk)
@@ -174,6 +233,7 @@ def rsvp(request, pk):
 
 
 @login_required
+@needs_agreements
 @require_POST
 def cancel(request, pk):
     occurrence, membership = _occurrence_or_404(request.user, pk)
@@ -185,6 +245,7 @@ def cancel(request, pk):
 
 
 @login_required
+@needs_agreements
 @require_POST
 def move(request, pk):
     occurrence, membership = _occurrence_or_404(request.user, pk)
@@ -204,8 +265,11 @@ def move(request, pk):
 
 
 @login_required
+@needs_agreements
 def edit_series(request, pk):
-    series = MeetupSeries.objects.select_related("circle").filter(pk=pk).first()
+    series = None
+    if 0 < pk <= MAX_ID:
+        series = MeetupSeries.objects.select_related("circle").filter(pk=pk).first()
     if series is None:
         raise Http404("No such meetup.")
     membership = _membership_or_404(request.user, series.circle_id)
@@ -230,6 +294,7 @@ def edit_series(request, pk):
 
 
 @login_required
+@needs_agreements
 @require_POST
 def check_in(request, pk):
     occurrence, _ = _occurrence_or_404(request.user, pk)

@@ -21,11 +21,19 @@ CONTEXT_MESSAGES = 5  # messages shown before and after a reported one
 
 
 def meetup_model():
-    """The meetups app's Meetup model, if that app defines one."""
+    """What a "meetup" report is about: one occurrence of a meetup series
+    (``meetups.Occurrence``), or None if the meetups app is not installed."""
     try:
-        return apps.get_model("meetups", "Meetup")
+        return apps.get_model("meetups", "Occurrence")
     except LookupError:
         return None
+
+
+def _meetup_label(occurrence) -> str:
+    return (
+        f"Meetup {occurrence.series.title} in {occurrence.circle.name} "
+        f"on {occurrence.starts_at:%d %b %Y %H:%M} UTC (#{occurrence.pk})"
+    )
 
 
 @dataclass
@@ -86,8 +94,8 @@ def target_labels(keys) -> dict[tuple, str]:
         for c in Circle.objects.filter(pk__in=ids):
             labels[("circle", c.pk)] = f"Circle {c.name}"
     if (ids := by_type.get(Report.TargetType.MEETUP)) and (Meetup := meetup_model()):
-        for m in Meetup.objects.filter(pk__in=ids):
-            labels[("meetup", m.pk)] = f"Meetup {m}"
+        for m in Meetup.objects.filter(pk__in=ids).select_related("series", "circle"):
+            labels[("meetup", m.pk)] = _meetup_label(m)
     return labels
 
 
@@ -116,7 +124,7 @@ def target_object(target_type: str, target_id: int):
     if target_type == Report.TargetType.CIRCLE:
         return Circle.objects.filter(pk=target_id).first()
     if target_type == Report.TargetType.MEETUP and (Meetup := meetup_model()):
-        return Meetup.objects.filter(pk=target_id).first()
+        return Meetup.objects.filter(pk=target_id).select_related("series", "circle").first()
     return None
 
 
@@ -138,6 +146,8 @@ def target_circle_id(target_type: str, obj) -> int | None:
         return obj.circle_id
     if target_type == Report.TargetType.CIRCLE:
         return obj.pk
+    if target_type == Report.TargetType.MEETUP:
+        return obj.circle_id  # an occurrence belongs to its series' circle
     return getattr(obj, "circle_id", None)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from connect.meetups import services
 from connect.meetups.models import RSVP, Occurrence
+from connect.meetups.selectors import Attendee
 from connect.moderation.models import Mute, Suspension
 from connect.notifications.models import Notification
 
@@ -112,7 +113,13 @@ def test_meetup_page_lists_who_is_coming_for_members(client, meetup, facilitator
     services.rsvp(meetup, members[2], "no")
     client.force_login(facilitator)
     response = client.get(reverse("meetups:detail", args=[meetup.pk]))
-    assert response.context["people"] == {"going": ["Ann"], "waiting": [], "maybe": ["Ben"]}
+    ann, ben = members[0], members[1]
+    assert response.context["people"] == {
+        "going": [Attendee(ann.pk, "Ann")],
+        "waiting": [],
+        "maybe": [Attendee(ben.pk, "Ben")],
+        "going_count": 1,
+    }
     body = response.content.decode()
     assert "12 Secret Street, London" in body
     assert "Central Library café" in body

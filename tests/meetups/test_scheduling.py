@@ -11,7 +11,7 @@ from accounts.selectors import week_start_utc
 from connect.meetups import selectors, services
 from connect.meetups.models import Frequency, MeetupSeries, Occurrence
 from connect.notifications.models import Notification
-from tests.factories import MembershipFactory, OnboardedUserFactory
+from tests.factories import EVENINGS, CircleFactory, MembershipFactory, OnboardedUserFactory
 
 from .conftest import future_tuesday
 
@@ -327,3 +327,93 @@ def test_edit_page_starts_from_the_next_meetup_and_is_for_managers_only(
     future = Occurrence.objects.filter(starts_at__gt=timezone.now()).order_by("starts_at")
     assert [o.starts_at.astimezone(LONDON).time() for o in future] == [time(19, 15)] * 3
     assert Occurrence.objects.get(pk=occurrences[0].pk).starts_at == past_start
+
+
+TUESDAY_EVENING = [1 * 48 + cell for cell in range(36, 42)]  # Tue 18:00–21:00 local
+
+
+def circle_free(availability, people=3, tz="Europe/London"):
+    """A circle (regular time Tuesday 18:00 UTC) whose members share ``availability``."""
+    circle = CircleFactory(start_slot=1 * 48 + 36)
+    for _ in range(people):
+        MembershipFactory(
+            circle=circle,
+            user=OnboardedUserFactory(onboarded__availability=availability, onboarded__timezone=tz),
+        )
+    return circle
+
+
+def local_times(suggestions):
+    return [s.local.replace(tzinfo=None) for s in suggestions]
+
+
+def test_suggestions_run_seven_days_from_now_not_the_calendar_week(db):
+    """On a Wednesday, a circle that meets on Tuesdays gets next Tuesday's times."""
+    circle = circle_free(TUESDAY_EVENING)
+    now = datetime(2027, 1, 13, 12, 0, tzinfo=UTC)  # Wednesday noon
+    suggestions = selectors.suggest_times(circle.pk, "Europe/London", now=now)
+    assert local_times(suggestions) == [
+        datetime(2027, 1, 19, 18, 0),
+        datetime(2027, 1, 19, 19, 30),
+    ]
+    assert all(s.free_count == s.member_count == 3 for s in suggestions)
+    assert [s.regular for s in suggestions] == [True, False]
+
+
+def test_suggestions_always_include_the_regular_time_when_members_are_free(db):
+    """Free every weekday evening: the five best start this Wednesday, but the
+    circle's regular Tuesday time is offered too."""
+    circle = circle_free(EVENINGS)
+    now = datetime(2027, 1, 13, 12, 0, tzinfo=UTC)  # Wednesday noon
+    suggestions = selectors.suggest_times(circle.pk, "Europe/London", now=now)
+    assert len(suggestions) == 5
+    assert datetime(2027, 1, 19, 18, 0) in local_times(suggestions)
+    assert [s.regular for s in suggestions].count(True) == 1
+    assert local_times(suggestions)[0] == datetime(2027, 1, 13, 18, 0)  # later today first
+    assert all(s.starts_at > now for s in suggestions)
+
+
+def test_suggestions_leave_out_the_regular_time_when_few_are_free(db):
+    circle = circle_free(TUESDAY_EVENING, people=1)
+    for _ in range(2):
+        MembershipFactory(
+            circle=circle, user=OnboardedUserFactory(onboarded__availability=EVENINGS[:6])
+        )  # Monday evenings only
+    now = datetime(2027, 1, 13, 12, 0, tzinfo=UTC)
+    suggestions = selectors.suggest_times(circle.pk, "Europe/London", now=now, limit=2)
+    # Only one of three is free at the regular time: it is not pushed in.
+    assert local_times(suggestions) == [datetime(2027, 1, 18, 18, 0), datetime(2027, 1, 18, 19, 30)]
+    assert not any(s.regular for s in suggestions)
+
+
+def test_suggestions_across_the_october_clock_change(db):
+    """London goes back to GMT on Sunday 31 October 2027. From Thursday 28th,
+    next Tuesday's 18:00 London is 18:00 UTC: the regular time."""
+    circle = circle_free(TUESDAY_EVENING)
+    now = datetime(2027, 10, 28, 12, 0, tzinfo=UTC)
+    suggestions = selectors.suggest_times(circle.pk, "Europe/London", now=now)
+    assert local_times(suggestions) == [datetime(2027, 11, 2, 18, 0), datetime(2027, 11, 2, 19, 30)]
+    assert [s.starts_at.astimezone(UTC).hour for s in suggestions] == [18, 19]
+    assert suggestions[0].regular
+
+
+def test_suggestions_across_the_march_clock_change(db):
+    """London goes to BST on Sunday 28 March 2027: the regular 18:00 UTC is
+    19:00 in London on Tuesday 30th, offered beside the best two times."""
+    circle = circle_free(TUESDAY_EVENING)
+    now = datetime(2027, 3, 25, 12, 0, tzinfo=UTC)
+    suggestions = selectors.suggest_times(circle.pk, "Europe/London", now=now)
+    assert local_times(suggestions) == [
+        datetime(2027, 3, 30, 18, 0),
+        datetime(2027, 3, 30, 19, 0),
+        datetime(2027, 3, 30, 19, 30),
+    ]
+    assert [s.regular for s in suggestions] == [False, True, False]
+    assert suggestions[1].starts_at == datetime(2027, 3, 30, 18, 0, tzinfo=UTC)
+
+
+def test_suggestions_for_a_chosen_later_week_start_that_day(db):
+    circle = circle_free(TUESDAY_EVENING)
+    now = datetime(2027, 1, 13, 12, 0, tzinfo=UTC)
+    later = selectors.suggest_times(circle.pk, "Europe/London", date(2027, 1, 27), now=now)
+    assert local_times(later)[0] == datetime(2027, 2, 2, 18, 0)
