@@ -48,7 +48,7 @@ from .models import (
     Report,
     Suspension,
 )
-from .selectors import is_moderator, moderators
+from .selectors import ever_shared_a_circle, is_moderator, moderators
 
 Action = ModerationAction.Kind
 
@@ -128,14 +128,6 @@ def _can_see_target(viewer, target_type: str, obj) -> bool:
             or Block.objects.filter(blocker_id=viewer.pk, blocked_id=obj.pk).exists()
         )
     return False
-
-
-def ever_shared_a_circle(user_id: int, other_id: int) -> bool:
-    """Both people have (or had) a membership of one circle, whatever its status."""
-    return Membership.objects.filter(
-        user_id=other_id,
-        circle_id__in=Membership.objects.filter(user_id=user_id).values("circle_id"),
-    ).exists()
 
 
 def file_report(reporter, target_type: str, target_id: int, reason: str, note: str = ""):
