@@ -11,7 +11,8 @@ from .selectors import pending_warning
 ALLOWED_PREFIXES = ("/safety/", "/help/", "/accounts/logout/", "/static/", "/healthz/")
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 # Writes that stay open while a warning waits: reading the warning, appealing,
-# the safety actions (report, block), crisis help and logging out.
+# the safety actions (report, block), crisis help, logging out and deleting the
+# account (leaving is always possible).
 OPEN_WRITES = {
     "moderation:warning",
     "moderation:appeal",
@@ -22,6 +23,7 @@ OPEN_WRITES = {
     "moderation:block_shared",
     "crisis",
     "account_logout",
+    "moderation:delete_account",
 }
 
 
