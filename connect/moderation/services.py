@@ -75,6 +75,35 @@ class TargetNotFound(ModerationError):
 # --- Reports ---------------------------------------------------------------
 
 
+_R = Report.Reason
+# The reasons that fit each kind of target, in the order the form offers them.
+REASONS_FOR = {
+    Report.TargetType.MEMBER: [
+        _R.HARASSMENT,
+        _R.HATE,
+        _R.SPAM,
+        _R.IMPERSONATION,
+        _R.UNDER_18,
+        _R.SELF_HARM,
+        _R.OTHER,
+    ],
+    Report.TargetType.MESSAGE: [_R.HARASSMENT, _R.HATE, _R.SPAM, _R.SELF_HARM, _R.OTHER],
+    Report.TargetType.CIRCLE: [_R.NOT_AS_DESCRIBED, _R.HARASSMENT, _R.HATE, _R.SPAM, _R.OTHER],
+    Report.TargetType.MEETUP: [
+        _R.UNSAFE_MEETING,
+        _R.NOT_AS_DESCRIBED,
+        _R.HARASSMENT,
+        _R.HATE,
+        _R.OTHER,
+    ],
+}
+
+
+def reasons_for(target_type: str) -> list[Report.Reason]:
+    """The reasons a report about this kind of target may give."""
+    return REASONS_FOR.get(target_type, [])
+
+
 def _report_rate_key(user_id: int) -> str:
     return f"moderation:reports:{user_id}"
 
@@ -132,9 +161,9 @@ def _can_see_target(viewer, target_type: str, obj) -> bool:
 
 def file_report(reporter, target_type: str, target_id: int, reason: str, note: str = ""):
     """Record a report. Rate-limited per person; the reported person is never told who."""
-    if reason not in Report.Reason.values:
-        raise ModerationError("Choose a reason for the report.")
     resolve_report_target(reporter, target_type, target_id)
+    if reason not in reasons_for(target_type):
+        raise ModerationError("Choose one of the reasons offered for the report.")
     key = _report_rate_key(reporter.pk)
     if int(cache.get(key, 0)) >= REPORTS_PER_HOUR:
         raise ReportRateLimited(

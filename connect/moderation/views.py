@@ -53,6 +53,7 @@ from .services import (
     file_report,
     handle_crisis_alert,
     leave_to_be_rematched,
+    reasons_for,
     resolve_report_target,
     shared_circles,
     take_action,
@@ -97,6 +98,15 @@ def home(request):
 # --- Reports ---------------------------------------------------------------
 
 
+def target_person(target_type, target):
+    """Who a member or message report is about (None for circles and meetups)."""
+    if target_type == Report.TargetType.MEMBER:
+        return target
+    if target_type == Report.TargetType.MESSAGE:
+        return target.author
+    return None
+
+
 @login_required
 def report(request):
     source = request.POST if request.method == "POST" else request.GET
@@ -110,7 +120,9 @@ def report(request):
     except ModerationError as exc:
         status = 404 if isinstance(exc, TargetNotFound) else 400
         return render(request, "moderation/report_error.html", {"error": str(exc)}, status=status)
-    form = ReportForm(request.POST or None, initial=initial)
+    form = ReportForm(
+        request.POST or None, initial=initial, reasons=reasons_for(initial["target_type"])
+    )
     if request.method == "POST" and form.is_valid():
         try:
             file_report(
@@ -128,7 +140,12 @@ def report(request):
     return render(
         request,
         "moderation/report.html",
-        {"form": form, "target": target, "target_type": initial["target_type"]},
+        {
+            "form": form,
+            "target": target,
+            "target_type": initial["target_type"],
+            "person": target_person(initial["target_type"], target),
+        },
         status=status,
     )
 
