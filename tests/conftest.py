@@ -108,6 +108,63 @@ def membership(db):
     return MembershipFactory()
 
 
+# --- Content-Security-Policy: no page in the browser tests may break it ------------
+
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__reportCspViolation(e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+    + " at " + e.documentURI + (e.sample ? " (" + e.sample + ")" : ""));
+});
+"""
+
+
+def watch_csp(target, found: list) -> list:
+    """Record CSP violations of every page of ``target`` (a Playwright page or
+    browser context) in ``found``: the ``securitypolicyviolation`` events and
+    the console's "Content Security Policy" messages."""
+
+    def on_violation(text):
+        found.append(text)
+
+    target.expose_function("__reportCspViolation", on_violation)
+    target.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            found.append(f"console: {message.text}")
+
+    target.on("console", on_console)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request):
+    """A test using ``page`` fails if any page it visited broke the policy."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    watch_csp(page, request.node.__dict__.setdefault("_csp_violations", []))
+    yield
+
+
+@pytest.fixture
+def csp_watch(request):
+    """For tests that open their own browser contexts: ``csp_watch(context)``
+    makes the test fail on any violation in that context's pages."""
+    found = request.node.__dict__.setdefault("_csp_violations", [])
+    return lambda target: watch_csp(target, found)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    found = getattr(item, "_csp_violations", None)
+    if found:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(found), pytrace=False)
+    return result
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """pytest-playwright drives Debian's chromium; no browser is downloaded.

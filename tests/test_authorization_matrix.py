@@ -165,7 +165,7 @@ EXPECTED = {
     "safety/report/": same(200),  # with ?type=circle&id=<circle A>
     "safety/report/sent/": LOGGED_IN,
     "safety/blocks/": LOGGED_IN,
-    "safety/blocks/add/": POST_ONLY,
+    "safety/blocks/add/": same(404),  # a GET without an id: like a missing person
     "safety/blocks/<int:user_id>/unblock/": POST_ONLY,
     # Only the blocker (the member) may see the page after blocking someone.
     "safety/blocks/<int:user_id>/shared/": row(302, 404, 404, 200, 404, 404, 302),

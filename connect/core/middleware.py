@@ -1,7 +1,10 @@
 """Site-wide request guards."""
 
+from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import DisallowedHost
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -40,3 +43,66 @@ class SuspendedUserMiddleware:
     @staticmethod
     def open_paths() -> tuple[str, ...]:
         return (reverse("crisis"), "/safety/appeal/")
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy, plus the chat socket on this very host.
+
+    CSP3 browsers let 'self' cover ws:/wss: on the page's own origin; older
+    ones need the socket's origin spelled out, and the host is only known per
+    request (ALLOWED_HOSTS has already vetted it).
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only:
+            return parts
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return parts
+        socket = f"{'wss' if request.is_secure() else 'ws'}://{host}"
+        parts.update = {**(parts.update or {}), "connect-src": [socket]}
+        return parts
+
+
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "camera=(self)",  # video rooms
+        "microphone=(self)",
+        "display-capture=(self)",
+        "geolocation=()",
+        "payment=()",
+        "usb=()",
+        "serial=()",
+        "hid=()",
+        "bluetooth=()",
+        "midi=()",
+        "accelerometer=()",
+        "gyroscope=()",
+        "magnetometer=()",
+    ]
+)
+
+
+class PrivateHeadersMiddleware:
+    """``Permissions-Policy`` on every response, and ``Cache-Control: private,
+    no-store`` on every response to a logged-in person (static files aside)
+    unless the view chose its own: member pages never land in a shared or
+    back-button cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and "Cache-Control" not in response
+            and not request.path.startswith(settings.STATIC_URL)
+        ):
+            response["Cache-Control"] = "private, no-store"
+        return response

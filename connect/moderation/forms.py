@@ -37,6 +37,11 @@ class ReportForm(forms.Form):
         help_text="The person you report is never told who reported them.",
     )
 
+    def __init__(self, *args, reasons=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reasons is not None:  # only the reasons that fit what is reported
+            self.fields["reason"].choices = [(r.value, r.label) for r in reasons]
+
 
 class ActionForm(forms.Form):
     """One moderation action. ``kinds``/``circles``/``durations`` depend on who

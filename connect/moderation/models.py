@@ -85,6 +85,7 @@ class Report(models.Model):
         HATE = "hate", "Hate"
         SPAM = "spam", "Spam or selling"
         UNSAFE_MEETING = "unsafe_meeting", "Unsafe meeting"
+        NOT_AS_DESCRIBED = "not_as_described", "Not what it said"
         SELF_HARM = "self_harm", "Self-harm or crisis"
         IMPERSONATION = "impersonation", "Impersonation"
         UNDER_18 = "under_18", "Under 18"

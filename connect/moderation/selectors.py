@@ -48,6 +48,60 @@ def block_map(user_ids) -> dict[int, set[int]]:
     return result
 
 
+def in_a_block(user_id: int, other_id: int) -> bool:
+    return Block.objects.filter(
+        Q(blocker_id=user_id, blocked_id=other_id) | Q(blocker_id=other_id, blocked_id=user_id)
+    ).exists()
+
+
+def ever_shared_a_circle(user_id: int, other_id: int) -> bool:
+    """Both people have (or had) a membership of one circle, whatever its status."""
+    from connect.circles.models import Membership
+
+    return Membership.objects.filter(
+        user_id=other_id,
+        circle_id__in=Membership.objects.filter(user_id=user_id).values("circle_id"),
+    ).exists()
+
+
+def blockable_person(viewer, user_id: int):
+    """The person ``viewer`` may block by id: someone they share or shared a
+    circle with, or are already in a block with. None for anyone else (and for
+    ids nobody has), so an id reveals neither a name nor that it exists."""
+    from django.contrib.auth import get_user_model
+
+    if user_id == viewer.pk:
+        return None
+    other = (
+        get_user_model()
+        .objects.filter(pk=user_id, is_active=True)
+        .select_related("profile")
+        .first()
+    )
+    if other is None:
+        return None
+    if ever_shared_a_circle(viewer.pk, other.pk) or in_a_block(viewer.pk, other.pk):
+        return other
+    return None
+
+
+def blockable_author(viewer, message_id: int):
+    """The author of a message ``viewer`` can see in their circle's chat, or None."""
+    from connect.chat.models import Message
+    from connect.chat.selectors import get_visible_message
+    from connect.circles.selectors import is_active_member
+
+    message = Message.objects.filter(pk=message_id).only("circle_id").first()
+    if message is None or not is_active_member(viewer, message.circle_id):
+        return None
+    visible = get_visible_message(viewer, message.circle_id, message_id)
+    if visible is None or visible.author is None or not visible.author.is_active:
+        return None
+    if visible.author_id == viewer.pk:
+        return None
+    return visible.author
+
+
 # --- Roles -----------------------------------------------------------------
 
 MODERATORS_GROUP = "Moderators"

@@ -14,11 +14,10 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from connect.chat.models import Message
 from connect.circles.models import Circle, Membership
-from connect.circles.selectors import is_active_member
 
 from . import queue
 from .data_rights import delete_account, export_all
@@ -40,7 +39,7 @@ from .models import (
     ModerationWarning,
     Report,
 )
-from .selectors import is_moderator
+from .selectors import blockable_author, blockable_person, is_moderator
 from .services import (
     FACILITATOR_ACTIONS,
     ModerationError,
@@ -54,6 +53,7 @@ from .services import (
     file_report,
     handle_crisis_alert,
     leave_to_be_rematched,
+    reasons_for,
     resolve_report_target,
     shared_circles,
     take_action,
@@ -98,6 +98,15 @@ def home(request):
 # --- Reports ---------------------------------------------------------------
 
 
+def target_person(target_type, target):
+    """Who a member or message report is about (None for circles and meetups)."""
+    if target_type == Report.TargetType.MEMBER:
+        return target
+    if target_type == Report.TargetType.MESSAGE:
+        return target.author
+    return None
+
+
 @login_required
 def report(request):
     source = request.POST if request.method == "POST" else request.GET
@@ -111,7 +120,9 @@ def report(request):
     except ModerationError as exc:
         status = 404 if isinstance(exc, TargetNotFound) else 400
         return render(request, "moderation/report_error.html", {"error": str(exc)}, status=status)
-    form = ReportForm(request.POST or None, initial=initial)
+    form = ReportForm(
+        request.POST or None, initial=initial, reasons=reasons_for(initial["target_type"])
+    )
     if request.method == "POST" and form.is_valid():
         try:
             file_report(
@@ -129,7 +140,12 @@ def report(request):
     return render(
         request,
         "moderation/report.html",
-        {"form": form, "target": target, "target_type": initial["target_type"]},
+        {
+            "form": form,
+            "target": target,
+            "target_type": initial["target_type"],
+            "person": target_person(initial["target_type"], target),
+        },
         status=status,
     )
 
@@ -150,19 +166,39 @@ def block_list(request):
     return render(request, "moderation/blocks.html", {"blocks": blocks})
 
 
-@login_required
-@require_POST
-def block(request):
-    """Block by ``user_id`` (profile card) or by ``message_id`` (its author)."""
+def _block_target(request):
+    """Who the request asks to block, by ``message_id`` (its author) or ``user_id``.
+
+    Only people the requester shares or shared a circle with, or is already in
+    a block with; everyone else raises the same 404 as an id nobody has.
+    """
+    source = request.POST if request.method == "POST" else request.GET
+    message_id, user_id = source.get("message_id", ""), source.get("user_id", "")
     other = None
-    if request.POST.get("message_id", "").isdigit():
-        message = Message.objects.filter(pk=int(request.POST["message_id"])).first()
-        if message is not None and is_active_member(request.user, message.circle_id):
-            other = message.author
-    elif request.POST.get("user_id", "").isdigit():
-        other = User.objects.filter(pk=int(request.POST["user_id"]), is_active=True).first()
+    if message_id.isdigit() and len(message_id) < 19:
+        other = blockable_author(request.user, int(message_id))
+    elif user_id.isdigit() and len(user_id) < 19:
+        other = blockable_person(request.user, int(user_id))
     if other is None:
         raise Http404("No such person.")
+    return other, int(message_id) if other and message_id.isdigit() else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def block(request):
+    """GET: a page that names the person and says what a block does; POST: block."""
+    other, message_id = _block_target(request)
+    if request.method == "GET":
+        return render(
+            request,
+            "moderation/block_confirm.html",
+            {
+                "other": other,
+                "message_id": message_id,
+                "already": Block.objects.filter(blocker=request.user, blocked=other).exists(),
+            },
+        )
     try:
         block_user(request.user, other)
     except ModerationError as exc:
@@ -171,7 +207,7 @@ def block(request):
     messages.success(
         request,
         f"You blocked {other.display_name}. You won't see each other's messages "
-        "and won't be matched together.",
+        "and won't be matched together. They are not told.",
     )
     if shared_circles(request.user, other.pk).exists():
         return redirect("moderation:block_shared", user_id=other.pk)

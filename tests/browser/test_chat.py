@@ -28,8 +28,9 @@ def chromium(playwright):
     browser.close()
 
 
-def _open_chat(chromium, base, cookie, circle_id):
+def _open_chat(chromium, base, cookie, circle_id, csp_watch):
     context = chromium.new_context()
+    csp_watch(context)
     name, value = cookie.split("=", 1)
     context.add_cookies([{"name": name, "value": value, "url": base}])
     page = context.new_page()
@@ -48,12 +49,16 @@ def circle_members(db):
     return circle, people
 
 
-def test_two_members_chat_live(chromium, circle_members, tmp_path):
+def test_two_members_chat_live(chromium, circle_members, tmp_path, csp_watch):
     circle, people = circle_members
     with daphne_servers(1, tmp_path) as (host,):
         base = f"http://{host}"
-        ana_ctx, ana = _open_chat(chromium, base, session_cookie(people["Ana"]), circle.pk)
-        ben_ctx, ben = _open_chat(chromium, base, session_cookie(people["Ben"]), circle.pk)
+        ana_ctx, ana = _open_chat(
+            chromium, base, session_cookie(people["Ana"]), circle.pk, csp_watch
+        )
+        ben_ctx, ben = _open_chat(
+            chromium, base, session_cookie(people["Ben"]), circle.pk, csp_watch
+        )
         try:
             expect(ana.locator("[data-chat-online]")).to_contain_text("Ben")
 

@@ -20,11 +20,12 @@ def assert_accessible(page):
     assert results.violations_count == 0, results.generate_report()
 
 
-def logged_in_context(browser, live_server, user):
+def logged_in_context(browser, live_server, user, csp_watch):
     """A browser context carrying ``user``'s session cookie (no login form needed)."""
     client = Client()
     client.force_login(user)
     context = browser.new_context(accept_downloads=True)
+    csp_watch(context)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
@@ -33,7 +34,7 @@ def logged_in_context(browser, live_server, user):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_schedule_rsvp_and_download_ics(browser, live_server):
+def test_schedule_rsvp_and_download_ics(browser, live_server, csp_watch):
     circle = CircleFactory(mode="in_person", capacity=6)
     fay = MembershipFactory(
         circle=circle,
@@ -45,7 +46,7 @@ def test_schedule_rsvp_and_download_ics(browser, live_server):
     ).user
     day = (timezone.now() + timedelta(days=5)).astimezone(ZoneInfo("Europe/London")).date()
 
-    facilitator = logged_in_context(browser, live_server, fay).new_page()
+    facilitator = logged_in_context(browser, live_server, fay, csp_watch).new_page()
     facilitator.goto(f"{live_server.url}/meetups/circle/{circle.pk}/")
     expect(facilitator.get_by_role("heading", name="Schedule a meetup")).to_be_visible()
     assert_accessible(facilitator)  # list, suggestions and the schedule form
@@ -60,7 +61,7 @@ def test_schedule_rsvp_and_download_ics(browser, live_server):
     occurrence = Occurrence.objects.get()
     assert facilitator.url.endswith(f"/meetups/{occurrence.pk}/")
 
-    member = logged_in_context(browser, live_server, ann).new_page()
+    member = logged_in_context(browser, live_server, ann, csp_watch).new_page()
     member.goto(f"{live_server.url}/meetups/{occurrence.pk}/")
     expect(member.get_by_text("3 River Walk, London")).to_be_visible()
     member.get_by_role("button", name="Yes, I'll come").click()

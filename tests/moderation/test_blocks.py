@@ -1,14 +1,21 @@
 """Blocks: from a profile card or a message, private list, unblock, both
 directions apart for chat and matching, and the offer to move circles."""
 
+import re
+
 from django.urls import reverse
 
 from connect.circles.models import Membership
 from connect.moderation.models import Block
 from connect.moderation.selectors import block_map, blocked_ids
+from tests.factories import MembershipFactory
 
 
 def test_block_from_a_profile_card_and_unblock(client, member_user, member):
+    # They were in a circle together once (member_user left it).
+    MembershipFactory(
+        circle=member.memberships.get().circle, user=member_user, status=Membership.Status.LEFT
+    )
     client.force_login(member_user)
     response = client.post(reverse("moderation:block"), {"user_id": member.pk})
     assert response.status_code == 302 and response["Location"] == reverse("moderation:blocks")
@@ -90,7 +97,7 @@ def test_block_bad_input(client, member, member_user, post):
     assert client.post(reverse("moderation:block"), {"message_id": message.pk}).status_code == 404
     client.post(reverse("moderation:block"), {"user_id": member_user.pk})
     assert not Block.objects.exists()
-    assert client.get(reverse("moderation:block")).status_code == 405
+    assert client.get(reverse("moderation:block")).status_code == 404
 
 
 def test_move_only_from_a_shared_circle(client, member, other_member, member_user):
@@ -102,3 +109,62 @@ def test_move_only_from_a_shared_circle(client, member, other_member, member_use
     )
     assert response.status_code == 404
     assert Membership.objects.get(user=member).status == Membership.Status.ACTIVE
+
+
+# --- Blocking by id reveals nothing about strangers ------------------------------
+
+CSRF = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+
+
+def normalised(response) -> str:
+    return CSRF.sub(r"\1", response.content.decode())
+
+
+def test_hole_6_blocking_a_stranger_by_id_looks_like_a_missing_id(client, member_user, member):
+    """No shared circle and no block: same status and body as an id nobody has."""
+    client.force_login(member_user)
+    url = reverse("moderation:block")
+    missing = client.post(url, {"user_id": 10**9})
+    stranger = client.post(url, {"user_id": member.pk})
+    assert stranger.status_code == missing.status_code == 404
+    assert normalised(stranger) == normalised(missing)
+    assert member.display_name not in stranger.content.decode()
+    missing_get = client.get(url, {"user_id": 10**9})
+    stranger_get = client.get(url, {"user_id": member.pk})
+    assert stranger_get.status_code == missing_get.status_code == 404
+    assert normalised(stranger_get) == normalised(missing_get)
+    assert not Block.objects.exists()
+
+
+def test_people_i_share_or_shared_a_circle_with_can_be_blocked(client, member, other_member):
+    Membership.objects.filter(user=other_member).update(status=Membership.Status.LEFT)
+    client.force_login(member)
+    response = client.post(reverse("moderation:block"), {"user_id": other_member.pk})
+    assert response.status_code == 302
+    assert Block.objects.filter(blocker=member, blocked=other_member).exists()
+
+
+def test_hole_6_someone_already_in_a_block_with_me_can_be_blocked(client, member, member_user):
+    Block.objects.create(blocker=member_user, blocked=member)  # an older block, no shared circle
+    client.force_login(member)
+    assert client.get(reverse("moderation:block"), {"user_id": member_user.pk}).status_code == 200
+    client.post(reverse("moderation:block"), {"user_id": member_user.pk})
+    assert Block.objects.filter(blocker=member, blocked=member_user).exists()
+
+
+def test_hole_6_get_shows_a_confirmation_page_that_changes_nothing(
+    client, member, other_member, post
+):
+    client.force_login(member)
+    page = client.get(reverse("moderation:block"), {"user_id": other_member.pk})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f"Block {other_member.display_name}" in body
+    assert "see each other" in body and "matched" in body and "not told" in body
+    assert 'method="post"' in body and f'value="{other_member.pk}"' in body
+    assert f"?type=member&amp;id={other_member.pk}" in body  # report them too
+    message = post(other_member, "hello")
+    page = client.get(reverse("moderation:block"), {"message_id": message.pk})
+    assert page.status_code == 200 and other_member.display_name in page.content.decode()
+    assert f"?type=message&amp;id={message.pk}" in page.content.decode()
+    assert not Block.objects.exists()
