@@ -143,3 +143,18 @@ def test_facilitator_in_a_block_is_not_told_of_the_request():
         services.join_request_create(person, circle.pk, "hello")
     assert not Notification.objects.filter(user=facilitator, kind="join_request").exists()
     assert not JoinRequest.objects.exists()
+
+
+# --- Bad input ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("to_user", [str(10**30), str(2**63), "-" + "9" * 25, "1e400", "x"])
+def test_hole_10_handover_to_an_impossible_id_is_refused(client, to_user):
+    circle = active_circle(members=4)
+    facilitator = circle.memberships.get(role="facilitator").user
+    client.raise_request_exception = False
+    client.force_login(facilitator)
+    before = list(Membership.objects.values_list("pk", "role").order_by("pk"))
+    response = client.post(reverse("circles:handover", args=[circle.pk]), {"to_user": to_user})
+    assert response.status_code in (302, 400)
+    assert list(Membership.objects.values_list("pk", "role").order_by("pk")) == before
