@@ -158,3 +158,32 @@ def test_hole_10_handover_to_an_impossible_id_is_refused(client, to_user):
     response = client.post(reverse("circles:handover", args=[circle.pk]), {"to_user": to_user})
     assert response.status_code in (302, 400)
     assert list(Membership.objects.values_list("pk", "role").order_by("pk")) == before
+
+
+# --- Safety controls where people meet ------------------------------------------
+
+
+def test_circle_page_has_block_and_report_for_every_other_member(client):
+    circle = active_circle(members=5)
+    me = circle.memberships.get(role="facilitator").user
+    client.force_login(me)
+    page = client.get(reverse("circles:detail", args=[circle.pk])).content.decode()
+    report = reverse("moderation:report")
+    block = reverse("moderation:block")
+    for m in circle.memberships.select_related("user__profile").exclude(user=me):
+        assert f"{report}?type=member&amp;id={m.user_id}" in page
+        assert f"{block}?user_id={m.user_id}" in page
+    assert f"?type=member&amp;id={me.pk}" not in page
+    assert f"?user_id={me.pk}" not in page
+    assert f"{report}?type=circle&amp;id={circle.pk}" in page
+    assert "Report this circle" in page
+
+
+def test_about_page_offers_to_report_the_circle(client):
+    circle = active_circle(members=4)
+    client.force_login(make_seekers(1)[0])
+    page = client.get(reverse("circles:about", args=[circle.pk])).content.decode()
+    assert f"{reverse('moderation:report')}?type=circle&amp;id={circle.pk}" in page
+    assert "Report this circle" in page
+    form = client.get(reverse("moderation:report"), {"type": "circle", "id": circle.pk})
+    assert form.status_code == 200
