@@ -187,3 +187,18 @@ def test_about_page_offers_to_report_the_circle(client):
     assert "Report this circle" in page
     form = client.get(reverse("moderation:report"), {"type": "circle", "id": circle.pk})
     assert form.status_code == 200
+
+
+def test_hole_3_matching_invites_only_people_who_agreed():
+    from django.utils import timezone
+
+    from accounts.selectors import week_start_utc
+    from connect.circles.rounds import gather_seekers
+
+    agreed, stale, never = make_seekers(3)
+    stale.profile.guidelines_version = "2000-01"
+    stale.profile.save()
+    _withdraw_agreement(never)
+    ids = {s.id for s in gather_seekers(week_start_utc(timezone.now().date()))}
+    assert agreed.pk in ids
+    assert stale.pk not in ids and never.pk not in ids
