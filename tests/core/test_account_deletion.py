@@ -73,6 +73,8 @@ def test_hole_5_deleting_an_account_leaves_no_trace_of_the_person(
     # The world really holds the person's data in others' rows before deletion.
     assert Notification.objects.filter(title__contains=NAME).exclude(user_id=person_id).exists()
     assert Notification.objects.filter(body=NOTE).exists()
+    assert Notification.objects.filter(title__startswith=f"{NAME} joined").exists()
+    assert Notification.objects.filter(title__startswith=f"{NAME} mentioned").exists()
     assert Message.objects.filter(body__contains=f"@{NAME}").exists()
     assert _raw_scan()
 

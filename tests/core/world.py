@@ -69,6 +69,18 @@ def build_world() -> World:
         MembershipFactory(circle=other, user=OnboardedUserFactory(onboarded__display_name=n))
     circles.join_request_create(person, other.pk, NOTE)
 
+    # A third circle takes them in (its members are told "<name> joined …"),
+    # and a forming one invites them.
+    third_fac = OnboardedUserFactory(onboarded__display_name="Lou Pebble")
+    third = CircleFactory(name="Night owls")
+    MembershipFactory(circle=third, user=third_fac, role=Membership.Role.FACILITATOR)
+    for n in ("Max Reed", "Nell Dune", "Oli Moss"):
+        MembershipFactory(circle=third, user=OnboardedUserFactory(onboarded__display_name=n))
+    req = circles.join_request_create(person, third.pk, "Night shifts here, evenings suit me.")
+    circles.join_request_approve(third_fac, req.pk)
+    forming = CircleFactory(name="New friends", status=Circle.Status.FORMING)
+    circles.invitations_create(forming, [person.pk], kind="new_circle", topic_slugs=["anxiety"])
+
     # Chat: the person writes; others mention them; they mention others.
     own = chat.post_message(person, circle.pk, "Hello everyone, glad to be here.").message
     chat.post_message(members[0], circle.pk, f"@{NAME} welcome, lovely to meet you!")
