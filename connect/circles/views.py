@@ -55,7 +55,7 @@ def about(request, circle_id):
     """What browsing shows (no member list); members are sent to the circle page."""
     if selectors.is_active_member(request.user, circle_id):
         return redirect("circles:detail", circle_id=circle_id)
-    circle = selectors.browsable_circle(circle_id, request.user.pk)
+    circle = selectors.browsable_circle(circle_id)
     if circle is None:
         raise Http404
     pending = JoinRequest.objects.filter(
