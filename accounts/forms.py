@@ -97,10 +97,30 @@ class AgreementsForm(forms.Form):
         )
 
 
+MAX_ID = 2**31 - 1  # the largest id a topic row can have
+
+
+class TopicChoiceField(forms.ModelMultipleChoiceField):
+    """Topic checkboxes that refuse ids no row can have (a 20-digit number
+    would otherwise reach the database and fail there) with a form error."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                number = 0
+            if not 0 < number <= MAX_ID:
+                raise forms.ValidationError(
+                    "Pick topics from the list.", code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class TopicsForm(forms.Form):
     """Pick 1–6 topics; each picked topic gets a weight 1–3."""
 
-    topics = forms.ModelMultipleChoiceField(
+    topics = TopicChoiceField(
         queryset=Topic.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         label="Topics",
@@ -260,11 +280,15 @@ class WhenForm(forms.Form):
 
     def clean_timezone(self):
         name = self.cleaned_data["timezone"].strip()
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
+        # Only known names reach ZoneInfo (an odd one could fail there with OSError).
+        if name not in ZONE_NAMES:
             name = None
-        if not name or name not in ZONE_NAMES:
+        try:
+            if name:
+                ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            name = None
+        if not name:
             raise forms.ValidationError(
                 "That isn't a time zone we know. Use a name like Europe/London or America/Chicago."
             )

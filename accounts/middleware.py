@@ -1,20 +1,41 @@
-"""Ask onboarded people to accept the community guidelines again when they change."""
+"""Request guards about a person's agreements: the current community guidelines,
+and 18+ plus the guidelines before anything circle-related."""
 
+from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
+from django_htmx.http import HttpResponseClientRedirect
 
 # Pages a person can still reach before re-accepting: the guidelines themselves,
 # crisis help, logging out and account security.
 ALLOWED_PREFIXES = ("/me/guidelines/", "/guidelines/", "/help/", "/accounts/", "/static/")
 
+# Everything under these needs 18+ confirmed and the guidelines accepted.
+CIRCLE_PREFIXES = ("/circles/", "/meetups/", "/chat/")
+# Reached without a session (a calendar app fetching a secret link): the feed
+# itself decides what it may show.
+SESSIONLESS_VIEWS = {"meetups:feed"}
+
+AGREEMENTS_FIRST = "Please confirm you are 18 or over and accept the community guidelines first."
+
+
+def _sessionless(path: str) -> bool:
+    try:
+        return resolve(path).view_name in SESSIONLESS_VIEWS
+    except Resolver404:
+        return False
+
 
 class GuidelinesMiddleware:
-    """Redirect to the re-accept page while the accepted version is not the current one.
+    """Redirect to the re-accept page while the accepted version is not the current one,
+    and to the agreements step from any circle, meetup or chat path until 18+ and the
+    guidelines are agreed.
 
-    Only onboarded people are asked: onboarding itself asks for the current
-    version. API-style requests (htmx, non-GET) get the same redirect, which
-    htmx follows, so nothing is written before the person accepts.
+    Only onboarded people are asked to re-accept: onboarding itself asks for the
+    current version. API-style requests (non-GET) get the same redirect, so
+    nothing is written before the person agrees; htmx requests get an
+    ``HX-Redirect`` so the whole page moves to the agreements step.
     """
 
     def __init__(self, get_response):
@@ -31,4 +52,14 @@ class GuidelinesMiddleware:
             if profile is not None and profile.is_onboarded and not profile.guidelines_current:
                 target = reverse("guidelines_accept")
                 return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+            if (
+                request.path.startswith(CIRCLE_PREFIXES)
+                and not (profile is not None and profile.has_agreed)
+                and not _sessionless(request.path_info)
+            ):
+                messages.info(request, AGREEMENTS_FIRST)
+                target = reverse("onboarding_step", args=["agreements"])
+                if getattr(request, "htmx", False):
+                    return HttpResponseClientRedirect(target)
+                return redirect(target)
         return self.get_response(request)

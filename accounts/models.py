@@ -1,10 +1,28 @@
 """Identity (User) and the onboarding profile that matching reads."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+
+# While set, a User prints as "member #<id> (<display name>)" instead of its
+# email: the admin sets it for everyone who is not a superuser, so foreign-key
+# columns, object titles and breadcrumbs never show an email address.
+_emails_hidden: ContextVar[bool] = ContextVar("connect_emails_hidden", default=False)
+
+
+@contextmanager
+def emails_hidden():
+    """Within this block, ``str(user)`` never shows an email address."""
+    token = _emails_hidden.set(True)
+    try:
+        yield
+    finally:
+        _emails_hidden.reset(token)
 
 
 class UserManager(BaseUserManager):
@@ -45,7 +63,18 @@ class User(AbstractUser):
     objects = UserManager()
 
     def __str__(self):
+        if _emails_hidden.get():
+            return self.member_label
         return self.email
+
+    @property
+    def member_label(self) -> str:
+        """How admin pages name a person to anyone who may not see emails."""
+        return f"member #{self.pk} ({self.display_name})"
+
+    def get_short_name(self) -> str:
+        # Greetings (the admin header among them) use the display name, never the email.
+        return self.display_name
 
     @property
     def display_name(self) -> str:

@@ -5,6 +5,8 @@ Product rule: a deleted account's messages stay readable as "former member"
 only what is about the person: read markers and presence.
 """
 
+from accounts.erasure import erasable_name, without_mention
+
 from . import presence
 from .models import Message, ReadState
 
@@ -32,8 +34,15 @@ def export_personal_data(user) -> dict:
 
 
 def erase_personal_data(user) -> None:
-    """Clear read markers and presence; messages remain (as "former member")."""
+    """Clear read markers and presence; messages remain (as "former member"), and
+    other members' "@<name>" mentions of the person become "@former member"."""
     circle_ids = list(ReadState.objects.filter(user=user).values_list("circle_id", flat=True))
     circle_ids += list(user.memberships.values_list("circle_id", flat=True))
     presence.clear_user(user.pk, set(circle_ids))
     ReadState.objects.filter(user=user).delete()
+    name = erasable_name(user)
+    if name:
+        for message in Message.objects.filter(body__icontains=f"@{name}").only("pk", "body"):
+            body = without_mention(message.body, name)
+            if body != message.body:
+                Message.objects.filter(pk=message.pk).update(body=body)

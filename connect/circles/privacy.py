@@ -6,6 +6,8 @@ The moderation app's export/erase discovers every app's ``privacy`` module.
 from django.db import transaction
 from django.utils import timezone
 
+from connect.notifications.models import Kind, Notification
+
 from .models import Invitation, JoinRequest, Membership, StayOpenVote
 
 
@@ -73,6 +75,16 @@ def erase_personal_data(user) -> None:
         JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).update(
             status=JoinRequest.Status.WITHDRAWN, decided_at=now
         )
+        # Facilitators were told "<name> asked to join" with the note as the body:
+        # the note goes from those notifications too (the names go in
+        # connect.moderation.privacy, with every other notification).
+        notes = {
+            n for n in JoinRequest.objects.filter(user=user).values_list("note", flat=True) if n
+        }
+        if notes:
+            Notification.objects.filter(kind=Kind.JOIN_REQUEST, body__in=notes).exclude(
+                user=user
+            ).update(body="")
         JoinRequest.objects.filter(user=user).update(note="")
         StayOpenVote.objects.filter(user=user).delete()
     for circle_id in forming:

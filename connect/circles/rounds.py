@@ -11,6 +11,7 @@ import time
 from collections import Counter, defaultdict
 from datetime import datetime
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -46,11 +47,16 @@ def suspended_ids() -> set[int]:
 
 
 def gather_seekers(week_start: datetime) -> list[engine.SeekerRow]:
-    """Every seeker: onboarded, looking, active, not suspended, no pending
-    invitation, and not already in a circle sharing one of their topics."""
+    """Every seeker: onboarded, looking, active, 18+ and the current guidelines
+    agreed, not suspended, no pending invitation, and not already in a circle
+    sharing one of their topics."""
     profiles = list(
         Profile.objects.filter(
-            onboarded_at__isnull=False, is_looking=True, user__is_active=True
+            onboarded_at__isnull=False,
+            is_looking=True,
+            user__is_active=True,
+            adult_confirmed_at__isnull=False,
+            guidelines_version=settings.CONNECT_GUIDELINES_VERSION,
         ).exclude(user_id__in=suspended_ids())
     )
     ids = [p.user_id for p in profiles]

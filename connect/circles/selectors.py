@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from connect.moderation.models import Block
 
 from .geo import rounded_km
 from .models import Circle, Invitation, JoinRequest, Membership
@@ -58,12 +60,24 @@ class CircleCard:
     topics: list
 
 
-def browsable_circle(circle_id: int) -> Circle | None:
-    return (
-        _with_pending(Circle.objects.filter(pk=circle_id, status__in=BROWSABLE))
-        .prefetch_related("topics")
-        .first()
+def _without_blocked_members(qs, viewer_id: int | None):
+    """Drop circles with an active member in a block (either way) with ``viewer_id``:
+    a blocked pair never meets through browsing. One subquery, whatever the size."""
+    if viewer_id is None:
+        return qs
+    in_block = Block.objects.filter(
+        Q(blocker_id=viewer_id, blocked_id=OuterRef("user_id"))
+        | Q(blocked_id=viewer_id, blocker_id=OuterRef("user_id"))
     )
+    member_in_block = Membership.objects.filter(
+        circle_id=OuterRef("pk"), status=Membership.Status.ACTIVE
+    ).filter(Exists(in_block))
+    return qs.exclude(Exists(member_in_block))
+
+
+def browsable_circle(circle_id: int, viewer_id: int | None = None) -> Circle | None:
+    qs = Circle.objects.filter(pk=circle_id, status__in=BROWSABLE)
+    return _with_pending(_without_blocked_members(qs, viewer_id)).prefetch_related("topics").first()
 
 
 def card_for(circle: Circle, profile) -> CircleCard:
@@ -81,14 +95,13 @@ def card_for(circle: Circle, profile) -> CircleCard:
 
 
 def browse_circles(profile, *, topic="", mode="", max_km=None, day=None, part="", language=""):
-    """Open circles with a free seat, filtered; times and distances from ``profile``."""
-    qs = (
-        _with_pending(
-            Circle.objects.filter(status__in=BROWSABLE, join_policy=Circle.JoinPolicy.OPEN)
-        )
-        .prefetch_related("topics")
-        .order_by("name", "pk")
+    """Open circles with a free seat, filtered; times and distances from ``profile``.
+    Circles with a member in a block with the viewer are left out."""
+    qs = _without_blocked_members(
+        Circle.objects.filter(status__in=BROWSABLE, join_policy=Circle.JoinPolicy.OPEN),
+        getattr(profile, "user_id", None),
     )
+    qs = _with_pending(qs).prefetch_related("topics").order_by("name", "pk")
     if topic:
         qs = qs.filter(topics__slug=topic).distinct()
     if mode:

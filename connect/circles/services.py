@@ -35,6 +35,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Profile, Topic
+from accounts.selectors import has_agreed
 from connect.chat.realtime import CLOSE_MEMBERSHIP_ENDED, close_user_sockets
 from connect.moderation.selectors import blocked_ids, is_suspended
 from connect.notifications.models import Kind
@@ -54,6 +55,15 @@ DISSOLVED_PRIORITY_ROUNDS = 3
 
 class CircleError(Exception):
     """A refused action; ``str(exc)`` is a message for the person."""
+
+
+AGREEMENTS_FIRST = "Please confirm you are 18 or over and accept the community guidelines first."
+
+
+def _require_agreed(user) -> None:
+    """Nothing circle-related happens before 18+ and the guidelines are agreed."""
+    if not has_agreed(user):
+        raise CircleError(AGREEMENTS_FIRST)
 
 
 def _now():
@@ -514,6 +524,7 @@ def invitation_accept(user, invitation_id: int, *, volunteer: bool = False) -> M
     """Take the seat offered (row lock + constraints); may activate the circle."""
     circle, inv = _lock_invitation(invitation_id)
     _check_invitation(inv, user)
+    _require_agreed(user)
     if is_suspended(user.pk):
         raise CircleError("Your account is suspended, so you can't join a circle right now.")
     if circle.status == Circle.Status.CLOSED:
@@ -583,6 +594,7 @@ def open_seats(circle: Circle) -> int:
 @transaction.atomic
 def join_request_create(user, circle_id: int, note: str = "") -> JoinRequest:
     """Ask to join an open circle with a short note; its facilitators are told."""
+    _require_agreed(user)
     circle = _lock_circle(circle_id)
     if circle.status not in (Circle.Status.ACTIVE, Circle.Status.PAUSED):
         raise CircleError("This circle is not taking new members: it has closed or not started.")
@@ -596,12 +608,8 @@ def join_request_create(user, circle_id: int, note: str = "") -> JoinRequest:
         raise CircleError("You are already a member of this circle.")
     if open_seats(circle) <= 0:
         raise CircleError("This circle is full.")
-    members = set(
-        Membership.objects.filter(circle=circle, status=Membership.Status.ACTIVE).values_list(
-            "user_id", flat=True
-        )
-    )
-    if members & blocked_ids(user.pk):
+    blocked = blocked_ids(user.pk)
+    if _members_in(circle, blocked):
         # Deliberately vague: a block is never revealed.
         raise CircleError("You can't ask to join this circle.")
     if JoinRequest.objects.filter(
@@ -609,9 +617,13 @@ def join_request_create(user, circle_id: int, note: str = "") -> JoinRequest:
     ).exists():
         raise CircleError("You have already asked to join this circle.")
     req = JoinRequest.objects.create(circle=circle, user=user, note=(note or "").strip()[:300])
-    for m in Membership.objects.filter(
-        circle=circle, status=Membership.Status.ACTIVE, role=Membership.Role.FACILITATOR
-    ).select_related("user"):
+    for m in (
+        Membership.objects.filter(
+            circle=circle, status=Membership.Status.ACTIVE, role=Membership.Role.FACILITATOR
+        )
+        .exclude(user_id__in=blocked)
+        .select_related("user")
+    ):
         notify(
             m.user,
             Kind.JOIN_REQUEST,
@@ -620,6 +632,15 @@ def join_request_create(user, circle_id: int, note: str = "") -> JoinRequest:
             url=_circle_url(circle),
         )
     return req
+
+
+def _members_in(circle: Circle, user_ids) -> bool:
+    """Whether any active member of ``circle`` is one of ``user_ids``."""
+    return bool(user_ids) and (
+        Membership.objects.filter(
+            circle=circle, status=Membership.Status.ACTIVE, user_id__in=user_ids
+        ).exists()
+    )
 
 
 def _lock_request(request_id: int) -> tuple[Circle, JoinRequest]:
@@ -641,8 +662,13 @@ def join_request_approve(facilitator, request_id: int) -> Membership:
         raise CircleError("This join request has already been answered or withdrawn.")
     if circle.status not in (Circle.Status.ACTIVE, Circle.Status.PAUSED):
         raise CircleError("This circle is not taking new members.")
-    if is_suspended(req.user_id):
-        raise CircleError("This person can't join a circle right now.")
+    if (
+        is_suspended(req.user_id)
+        or not has_agreed(req.user)
+        or _members_in(circle, blocked_ids(req.user_id))
+    ):
+        # One calm answer for every reason: a block or a suspension is never revealed.
+        raise CircleError("This person can't join this circle right now.")
     if open_seats(circle) <= 0:
         raise CircleError("This circle is full.")
     membership = _add_member(circle, req.user)

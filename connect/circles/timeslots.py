@@ -27,7 +27,7 @@ PARTS_OF_DAY = {
 def zone(tz_name: str | None) -> ZoneInfo:
     try:
         return ZoneInfo(tz_name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo("UTC")
 
 

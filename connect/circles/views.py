@@ -185,11 +185,16 @@ def circle_settings(request, circle_id):
 @require_POST
 def handover(request, circle_id):
     _member_or_404(request, circle_id)
+    others = [m for m in selectors.circle_members(circle_id) if m.user_id != request.user.pk]
+    form = HandoverForm(request.POST, members=others)
+    if not form.is_valid():
+        # Only the listed members are valid choices: any other id (even a huge one) is refused here.
+        messages.error(request, "Choose another member of this circle.")
+        return redirect("circles:detail", circle_id=circle_id)
     try:
-        to_user = int(request.POST.get("to_user", ""))
-        services.facilitator_handover(request.user, circle_id, to_user)
-    except (ValueError, CircleError) as exc:
-        messages.error(request, str(exc) if isinstance(exc, CircleError) else "Choose a member.")
+        services.facilitator_handover(request.user, circle_id, form.cleaned_data["to_user"])
+    except CircleError as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, "You handed over the facilitator role. Thank you.")
     return redirect("circles:detail", circle_id=circle_id)

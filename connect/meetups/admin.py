@@ -2,7 +2,9 @@
 out on purpose: "Did you feel heard?" answers are for the facilitator's
 anonymous summary only, and feed secrets are never shown."""
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from .models import MeetupSeries, Occurrence
 
@@ -20,6 +22,10 @@ class MeetupSeriesAdmin(admin.ModelAdmin):
     list_display = ("title", "circle", "frequency", "start_date", "timezone")
     list_select_related = ("circle",)
     search_fields = ("title", "circle__name")
+    # Video links are https only (a check constraint says so too).
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"},
+    }
     inlines = [OccurrenceInline]
     readonly_fields = ("created_by", "sequence")
 

@@ -6,6 +6,9 @@ left out on purpose: who reported the person, who blocked them, and which
 moderator acted (only the role), so an export can never expose a reporter.
 """
 
+from django.db.models import Q
+
+from accounts.erasure import FORMER_MEMBER, erasable_name, without_name
 from connect.notifications.models import Notification, NotificationPreference
 
 from .models import (
@@ -169,9 +172,39 @@ def export_personal_data(user) -> dict:
     }
 
 
+def _forget_name_in_others_rows(user) -> None:
+    """Other people's notifications ("<name> asked to join …", "<name> mentioned
+    you …"), report notes and admin history name the person only as a former member."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    name = erasable_name(user)
+    if name:
+        about = Notification.objects.filter(Q(title__icontains=name) | Q(body__icontains=name))
+        for n in about.exclude(user=user).only("pk", "title", "body"):
+            title, body = without_name(n.title, name), without_name(n.body, name)
+            if (title, body) != (n.title, n.body):
+                Notification.objects.filter(pk=n.pk).update(title=title[:200], body=body)
+        for r in Report.objects.filter(note__icontains=name).only("pk", "note"):
+            note = without_name(r.note, name)
+            if note != r.note:
+                Report.objects.filter(pk=r.pk).update(note=note)
+    profile = getattr(user, "profile", None)
+    own_objects = Q(content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk))
+    if profile is not None:
+        own_objects |= Q(
+            content_type=ContentType.objects.get_for_model(profile), object_id=str(profile.pk)
+        )
+    named = Q(object_repr__icontains=user.email)
+    if name:
+        named |= Q(object_repr__icontains=name)
+    LogEntry.objects.filter(own_objects | named).update(object_repr=f"{FORMER_MEMBER} #{user.pk}")
+
+
 def erase_personal_data(user) -> None:
     """Erase what this module owns. The user row itself is deleted afterwards by
     the data-rights service; reports the person filed stay, anonymous."""
+    _forget_name_in_others_rows(user)
     Notification.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     Block.objects.filter(blocker=user).delete()

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from accounts.admin import NoEmailSearchMixin
+
 from .models import Notification, NotificationPreference
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(NoEmailSearchMixin, admin.ModelAdmin):
     list_display = ["user", "kind", "title", "created_at", "read_at", "email_status"]
     list_filter = ["kind", "email_status"]
     search_fields = ["user__email", "title"]

@@ -30,7 +30,7 @@ def test_seed_demo_creates_people_and_a_moderator():
     assert len({tuple(p.availability) for p in people}) >= 4
     assert not EmailAddress.objects.filter(verified=False).exists()
     moderator = User.objects.get(email=MODERATOR_EMAIL)
-    assert moderator.is_staff and not moderator.is_superuser
+    assert not moderator.is_superuser
     assert moderator.groups.filter(name="Moderators").exists()
     assert DEMO_PASSWORD in output
     assert MODERATOR_EMAIL in output
@@ -61,3 +61,15 @@ def test_seed_demo_refuses_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo", stdout=StringIO())
+
+
+def test_hole_4_demo_moderator_is_not_staff():
+    seed()
+    moderator = User.objects.get(email=MODERATOR_EMAIL)
+    assert not moderator.is_staff and not moderator.is_superuser
+    assert moderator.has_perm("moderation.moderate")
+    # Seeding again (an older database where the moderator was staff) fixes it.
+    User.objects.filter(pk=moderator.pk).update(is_staff=True)
+    seed()
+    moderator.refresh_from_db()
+    assert not moderator.is_staff

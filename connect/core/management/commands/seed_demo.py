@@ -152,7 +152,8 @@ class Command(BaseCommand):
         return email
 
     def _moderator(self) -> None:
-        user = self._account(MODERATOR_EMAIL, is_staff=True)
+        # Moderators work through the moderation pages, never the Django admin.
+        user = self._account(MODERATOR_EMAIL, is_staff=False)
         group, _ = Group.objects.get_or_create(name="Moderators")
         user.groups.add(group)
         profile = user.profile
@@ -174,7 +175,7 @@ class Command(BaseCommand):
         out = self.stdout
         out.write(self.style.SUCCESS("Demo data is ready. Log in at /accounts/login/ with:"))
         out.write(f"  password for every demo account: {DEMO_PASSWORD}")
-        out.write(f"  moderator (staff, group Moderators): {MODERATOR_EMAIL}")
+        out.write(f"  moderator (group Moderators, not staff): {MODERATOR_EMAIL}")
         groups = {"London": LONDON, "New York": NEW_YORK, "video only": None}
         for label, city_id in groups.items():
             chosen = [email for email, row in zip(emails, PEOPLE, strict=True) if row[3] == city_id]
