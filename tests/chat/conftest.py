@@ -50,3 +50,15 @@ def circle_members(db):
         MembershipFactory(circle=circle, user=user)
         people[name] = user
     return circle, people
+
+
+# How many generated frames each socket fuzz test sent, for the run's summary.
+FUZZ_COUNTS: dict[str, int] = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FUZZ_COUNTS:
+        terminalreporter.section("chat socket fuzzing")
+        for action, n in sorted(FUZZ_COUNTS.items()):
+            terminalreporter.write_line(f"socket fuzz: {n} frames for action {action}")
+        terminalreporter.write_line(f"socket fuzz: {sum(FUZZ_COUNTS.values())} frames in all")
