@@ -24,7 +24,7 @@ def make_communicator(circle_id: int, cookie: str | None = None) -> WebsocketCom
     return WebsocketCommunicator(application, f"/ws/chat/{circle_id}/", headers=headers)
 
 
-async def receive_until(comm, frame_type: str, timeout=3):
+async def receive_until(comm, frame_type: str, timeout=10):
     """Frames until one of ``frame_type`` arrives (presence and typing come and go)."""
     while True:
         frame = json.loads(await comm.receive_from(timeout=timeout))

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 dba = database_sync_to_async
 
 
-async def frames_until(comm, predicate, timeout=3):
+async def frames_until(comm, predicate, timeout=10):
     """Every frame up to and including the first one ``predicate`` accepts."""
     seen = []
     while True:
@@ -177,11 +177,11 @@ async def test_hole_3_member_without_agreements_gets_an_error_frame_and_4412(coo
     comm = make_communicator(circle.pk, c["Cy"])
     ok, _ = await comm.connect()
     assert ok
-    error = json.loads(await comm.receive_from(timeout=3))
+    error = json.loads(await comm.receive_from(timeout=10))
     assert error["type"] == "error" and error["code"] == "not_agreed"
     assert "18 or over" in error["message"]
     assert error["url"] == reverse("onboarding_step", args=["agreements"])
-    frame = await comm.receive_output(timeout=3)
+    frame = await comm.receive_output(timeout=10)
     assert frame == {"type": "websocket.close", "code": realtime.CLOSE_NOT_AGREED}
 
 
@@ -191,7 +191,7 @@ async def test_hole_3_guidelines_changed_after_connecting_closes_on_next_send(co
     await dba(_unagree)(people["Cy"], guidelines_version="2000-01")
     await cy.send_json_to({"action": "send", "body": "hello"})
     assert (await receive_until(cy, "error"))["code"] == "not_agreed"
-    frame = await cy.receive_output(timeout=3)
+    frame = await cy.receive_output(timeout=10)
     assert frame == {"type": "websocket.close", "code": realtime.CLOSE_NOT_AGREED}
     assert await dba(Message.objects.count)() == 0
 

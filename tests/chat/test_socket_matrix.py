@@ -146,7 +146,7 @@ async def replies(comm, wanted: str | None) -> list[dict]:
     await comm.send_json_to({"action": "ping"})
     frames, pong = [], False
     while not pong or (wanted and wanted not in [label(f) for f in frames]):
-        frame = json.loads(await comm.receive_from(timeout=5))
+        frame = json.loads(await comm.receive_from(timeout=10))
         if frame["type"] == "pong":
             pong = True
         elif frame["type"] not in ("presence", "typing", "message"):
@@ -163,7 +163,7 @@ async def test_refused_roles_change_nothing_with_any_action(role):
         ok, _ = await comm.connect()
         assert ok
         while True:
-            output = await comm.receive_output(timeout=5)
+            output = await comm.receive_output(timeout=10)
             if output["type"] == "websocket.close":
                 break
         assert output["code"] == REFUSED[role], (role, action)
