@@ -6,14 +6,20 @@ Protocol (JSON frames). Client → server: ``{"action": "send", "body"}``,
 Server → client: ``ready``, ``message``, ``message_updated``, ``history``,
 ``presence``, ``typing``, ``ack``, ``crisis``, ``reported``, ``error``.
 
-A refused frame gets an ``error`` frame and the socket stays open. Access is
-checked on connect and again before every write: a muted member may read and
-gets ``error`` frames with code "muted" for writes; someone no longer a member
-or now suspended is closed with the codes in ``realtime``.
+A refused frame gets an ``error`` frame and the socket stays open; a frame
+that is malformed in any way (wrong types, ids beyond bigint, JSON nested too
+deeply) gets an ``error`` frame too, never a crash. Access is checked on
+connect and again before every write: a muted member may read and gets
+``error`` frames with code "muted" for writes; a member with an unread
+moderators' warning may read and report but gets "warning_pending" (with the
+warning's ``url``) for writes; someone no longer a member, suspended, or
+without the 18+ and guidelines agreements is closed with the codes in
+``realtime``. A block added or lifted reaches open sockets at once.
 """
 
 import functools
 import json
+import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -29,6 +35,8 @@ from .payloads import message_payload
 # Each socket still handles its own frames one at a time, in order.
 db = functools.partial(database_sync_to_async, thread_sensitive=False)
 
+logger = logging.getLogger(__name__)
+
 MAX_FRAME_BYTES = 16 * 1024
 HISTORY_LIMIT = selectors.PAGE_SIZE
 
@@ -36,6 +44,7 @@ _CLOSE_FOR = {
     selectors.ANONYMOUS: realtime.CLOSE_NOT_AUTHENTICATED,
     selectors.NOT_MEMBER: realtime.CLOSE_NOT_A_MEMBER,
     selectors.SUSPENDED: realtime.CLOSE_SUSPENDED,
+    selectors.NOT_AGREED: realtime.CLOSE_NOT_AGREED,
 }
 
 
@@ -59,11 +68,23 @@ def _history(user, circle_id, after, before):
 
 
 def _int_or_none(value):
+    """A cursor or read marker: None, or a whole number 0..MAX_ID (else ChatError)."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise services.ChatError("invalid", "A message id must be a whole number.")
-    return value
+    return services.clean_id(value, minimum=0)
+
+
+def _client_id(frame) -> dict:
+    """The client's own tag for a frame, echoed back only when it is a short
+    string or a whole number (never an arbitrary structure)."""
+    value = frame.get("client_id")
+    if (
+        isinstance(value, str)
+        and len(value) <= 100
+        or (isinstance(value, int) and not isinstance(value, bool))
+    ):
+        return {"client_id": value}
+    return {}
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
@@ -72,10 +93,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.circle_id = int(self.scope["url_route"]["kwargs"]["circle_id"])
         self.joined = False
         access = await db(selectors.chat_access)(self.user, self.circle_id)
-        if access not in (selectors.OK, selectors.MUTED):
+        if not selectors.can_read(access):
             # Accept-then-close so the browser sees our code (a refused
             # handshake only ever shows 1006).
             await self.accept()
+            if access == selectors.NOT_AGREED:
+                await self.send_error(
+                    access,
+                    services.AGREEMENTS_TEXT,
+                    url=reverse("onboarding_step", args=["agreements"]),
+                )
             await self.close(code=_CLOSE_FOR[access])
             return
         self.group = realtime.circle_group(self.circle_id)
@@ -84,6 +111,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(realtime.user_group(self.user.pk), self.channel_name)
         self.joined = True
+        self.reading = True
         await self.accept()
         await db(presence.mark_online)(self.circle_id, self.user.pk, self.channel_name)
         await self.send_json(
@@ -91,6 +119,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 "type": "ready",
                 "user_id": self.user.pk,
                 "muted": access == selectors.MUTED,
+                "warning_pending": access == selectors.WARNING_PENDING,
                 "last_read_id": await db(selectors.last_read_id)(self.user, self.circle_id),
             }
         )
@@ -112,6 +141,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     # --- frames from the client -------------------------------------------
     async def receive(self, text_data=None, bytes_data=None):
+        if not getattr(self, "reading", False):
+            return  # refused or being closed by us: nothing more is read
         raw = text_data if text_data is not None else bytes_data
         if raw is None or len(raw if isinstance(raw, bytes) else raw.encode()) > MAX_FRAME_BYTES:
             await self.send_error("too_large", f"Frames can be at most {MAX_FRAME_BYTES} bytes.")
@@ -121,8 +152,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         try:
             frame = json.loads(text_data)
-        except ValueError:
-            await self.send_error("malformed", "That frame is not JSON.")
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply
+            await self.send_error("malformed", "That frame is not JSON we can read.")
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("action"), str):
             await self.send_error("malformed", 'A frame is a JSON object with an "action".')
@@ -135,6 +166,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await handler(frame)
         except services.ChatError as error:
             await self._refused(error, frame)
+        except Exception:
+            # Last resort: a bug must not take the reader's socket down (1011).
+            logger.exception("chat frame %r failed", frame["action"][:40])
+            await self.send_error(
+                "server_error",
+                "Something went wrong with that. Please try again.",
+                **_client_id(frame),
+            )
 
     async def _refused(self, error, frame):
         # Lost access since connecting: close; muted: say so and stay open.
@@ -142,11 +181,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             code = _CLOSE_FOR[error.code]
             if error.code == selectors.NOT_MEMBER:
                 code = realtime.CLOSE_MEMBERSHIP_ENDED
-            await self.send_error(error.code, error.text)
+            await self.send_error(error.code, error.text, **error.extra)
+            self.reading = False
             await self.close(code=code)
             return
-        extra = {"client_id": frame["client_id"]} if "client_id" in frame else {}
-        await self.send_error(error.code, error.text, **extra)
+        await self.send_error(error.code, error.text, **error.extra, **_client_id(frame))
 
     async def do_ping(self, frame):
         await db(presence.mark_online)(self.circle_id, self.user.pk, self.channel_name)
@@ -156,10 +195,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def do_send(self, frame):
         posted, payload = await _post(self.user, self.circle_id, frame.get("body"))
-        ack = {"type": "ack", "id": payload["id"]}
-        if isinstance(frame.get("client_id"), str | int):
-            ack["client_id"] = frame["client_id"]
-        await self.send_json(ack)
+        await self.send_json({"type": "ack", "id": payload["id"], **_client_id(frame)})
         if posted.crisis:
             await self.send_json(
                 {
@@ -212,7 +248,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await db(services.mark_read)(self.user, self.circle_id, _int_or_none(frame.get("id")))
 
     async def do_typing(self, frame):
-        if await db(services.may_announce_typing)(self.user.pk, self.circle_id):
+        # Throttled first, so the access check runs at most once per few seconds;
+        # muted people and those with an unread warning are silently not announced.
+        if await db(services.may_announce_typing)(self.user.pk, self.circle_id) and (
+            await db(selectors.chat_access)(self.user, self.circle_id) == selectors.OK
+        ):
             await self.channel_layer.group_send(
                 self.group,
                 {"type": "chat.typing", "user_id": self.user.pk, "name": self.display_name},
@@ -233,8 +273,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
         online = [p for p in event["online"] if p["id"] not in self.blocked]
         await self.send_json({"type": "presence", "online": online})
 
+    async def blocks_changed(self, event):
+        """A block with this reader was added or lifted: hide (or show again)
+        the other person from now on, presence included."""
+        self.blocked = await db(blocked_ids)(self.user.pk)
+        online = await db(selectors.online_members)(self.circle_id)
+        await self.chat_presence({"online": online})
+
     async def access_revoked(self, event):
         if event.get("circle_id") in (None, self.circle_id):
+            self.reading = False
             await self.close(code=event["code"])
 
     async def _broadcast_update(self, payload):

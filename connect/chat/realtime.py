@@ -13,6 +13,7 @@ CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_NOT_A_MEMBER = 4403
 CLOSE_MEMBERSHIP_ENDED = 4409
 CLOSE_SUSPENDED = 4410
+CLOSE_NOT_AGREED = 4412  # 18+ not confirmed or the current guidelines not accepted
 CLOSE_MUTED = 4423
 
 
@@ -36,6 +37,22 @@ def close_user_sockets(user_id: int, code: int, circle_id: int | None = None) ->
             user_group(user_id),
             {"type": "access.revoked", "code": code, "circle_id": circle_id},
         )
+
+    transaction.on_commit(push)
+
+
+def push_blocks_changed(user_id: int, other_id: int) -> None:
+    """After commit, tell both people's open chat sockets that a block between
+    them was added or lifted: each socket re-reads whom to hide and sends its
+    reader a fresh presence list, so neither sees the other's messages, typing
+    or presence from that moment (no reconnect or heartbeat needed)."""
+
+    def push():
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        for uid in (user_id, other_id):
+            async_to_sync(layer.group_send)(user_group(uid), {"type": "blocks.changed"})
 
     transaction.on_commit(push)
 

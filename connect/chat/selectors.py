@@ -1,11 +1,12 @@
 """Reads for the circle chat: who may use it, what a reader may see, unread counts."""
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from connect.circles.models import Membership
-from connect.moderation.models import Mute, Suspension
+from connect.moderation.models import ModerationWarning, Mute, Suspension
 from connect.moderation.selectors import blocked_ids, is_suspended
 
 from . import presence
@@ -13,21 +14,37 @@ from .models import Message, ReadState
 
 PAGE_SIZE = 50
 
+# Ids are PostgreSQL bigints (SQLite int64): anything outside never names a row
+# and must not reach the database (it would raise instead of matching nothing).
+MAX_ID = 2**63 - 1
+
+
+def is_id(value, minimum: int = 1) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and minimum <= value <= MAX_ID
+
+
 # Outcomes of ``chat_access``.
 OK = "ok"
 ANONYMOUS = "anonymous"
 NOT_MEMBER = "not_member"
 SUSPENDED = "suspended"
+NOT_AGREED = "not_agreed"  # 18+ not confirmed or the current guidelines not accepted
+WARNING_PENDING = "warning_pending"  # may read; writes wait until the warning is read
 MUTED = "muted"
 
 
 def chat_access(user, circle_id: int) -> str:
     """May ``user`` use this circle's chat? One of OK, MUTED (may read, not
-    post), ANONYMOUS, NOT_MEMBER, SUSPENDED."""
+    post), WARNING_PENDING (may read and report, not write until the
+    moderators' warning is read), ANONYMOUS, NOT_MEMBER, SUSPENDED, NOT_AGREED
+    (a member who has not confirmed 18+ and the current guidelines)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
+    if not is_id(circle_id):
+        return NOT_MEMBER
     # One query on the hot path (every send re-checks): the membership with
-    # suspension and mute as EXISTS subqueries, mirroring moderation.selectors.
+    # suspension, unread warning and mute as EXISTS subqueries, mirroring
+    # moderation.selectors, and the profile's agreements by join.
     now = timezone.now()
     row = (
         Membership.objects.filter(user=user, circle_id=circle_id, status=Membership.Status.ACTIVE)
@@ -37,25 +54,39 @@ def chat_access(user, circle_id: int) -> str:
                     user_id=user.pk, lifted_at__isnull=True, starts_at__lte=now
                 ).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
             ),
+            warned=Exists(
+                ModerationWarning.objects.filter(user_id=user.pk, acknowledged_at__isnull=True)
+            ),
             muted=Exists(
                 Mute.objects.filter(
                     user_id=user.pk, circle_id=circle_id, lifted_at__isnull=True, ends_at__gt=now
                 )
             ),
         )
-        .values_list("suspended", "muted")
+        .values_list(
+            "suspended",
+            "warned",
+            "muted",
+            "user__profile__adult_confirmed_at",
+            "user__profile__guidelines_version",
+        )
         .first()
     )
     if row is None:
         return SUSPENDED if is_suspended(user.pk) else NOT_MEMBER
-    suspended, muted = row
+    suspended, warned, muted, adult_confirmed_at, guidelines_version = row
     if suspended:
         return SUSPENDED
+    # The same rule as accounts.selectors.has_agreed, read in this one query.
+    if adult_confirmed_at is None or guidelines_version != settings.CONNECT_GUIDELINES_VERSION:
+        return NOT_AGREED
+    if warned:
+        return WARNING_PENDING
     return MUTED if muted else OK
 
 
 def can_read(access: str) -> bool:
-    return access in (OK, MUTED)
+    return access in (OK, MUTED, WARNING_PENDING)
 
 
 def visible_messages(user, circle_id: int, hidden_ids=None):
@@ -89,7 +120,22 @@ def message_page(user, circle_id: int, *, before=None, after=None, limit=PAGE_SI
 
 
 def get_visible_message(user, circle_id: int, message_id) -> Message | None:
+    if not is_id(message_id):
+        return None
     return visible_messages(user, circle_id).filter(pk=message_id).first()
+
+
+def get_reportable_message(user, circle_id: int, message_id) -> Message | None:
+    """A message ``user`` can see the words of, or None: nothing by anyone in a
+    block with them, nothing deleted or hidden. Every other id answers like a
+    missing one, so the report paths never show text the chat would not."""
+    if not is_id(message_id):
+        return None
+    return (
+        visible_messages(user, circle_id)
+        .filter(pk=message_id, deleted_at__isnull=True, hidden_at__isnull=True)
+        .first()
+    )
 
 
 def last_read_id(user, circle_id: int) -> int:

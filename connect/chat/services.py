@@ -33,33 +33,84 @@ def message_rate() -> tuple[int, int]:
 class ChatError(Exception):
     """A refused chat action; ``code`` is machine-readable, the text is for people."""
 
-    def __init__(self, code: str, text: str):
+    def __init__(self, code: str, text: str, **extra):
         super().__init__(text)
         self.code = code
         self.text = text
+        self.extra = extra  # more for the client, e.g. the ``url`` of a page to read
 
+
+MAX_ID = selectors.MAX_ID
+
+
+def clean_id(value, *, minimum: int = 1) -> int:
+    """A row id from a client, or ChatError: a whole number in minimum..MAX_ID."""
+    if not selectors.is_id(value, minimum):
+        raise ChatError("invalid", "That is not a message id.")
+    return value
+
+
+def clean_text(value, *, what: str = "A message") -> str:
+    """Text a client sent, or ChatError: a string the database can store (no
+    NUL character, no lone surrogate)."""
+    if not isinstance(value, str):
+        raise ChatError("invalid", f"{what} must be text.")
+    if "\x00" in value:
+        raise ChatError("invalid", f"{what} cannot contain a NUL character.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ChatError("invalid", f"{what} must be valid text.") from None
+    return value
+
+
+AGREEMENTS_TEXT = "Please confirm you are 18 or over and accept the community guidelines first."
+WARNING_TEXT = (
+    "The moderators sent you a message. Please read it first: until then you "
+    "can read the chat but not write in it."
+)
 
 # Why access was refused, as people read it.
 _ACCESS_TEXT = {
     selectors.ANONYMOUS: "Please log in.",
     selectors.NOT_MEMBER: "You are not a member of this circle.",
     selectors.SUSPENDED: "Your account is suspended.",
+    selectors.NOT_AGREED: AGREEMENTS_TEXT,
     selectors.MUTED: "You are muted in this circle for now: you can read but not post.",
 }
 
 
-def require_access(user, circle_id: int, *, to_post: bool) -> None:
-    """Raise ChatError unless ``user`` may read (or post, with ``to_post``)."""
+def warning_error(user_id: int) -> ChatError:
+    """The refusal of a write while a moderators' warning is unread, linking to it."""
+    from connect.moderation.selectors import pending_warning
+
+    warning = pending_warning(user_id)
+    url = reverse("moderation:warning", args=[warning.pk]) if warning else reverse("dashboard")
+    return ChatError(selectors.WARNING_PENDING, WARNING_TEXT, url=url)
+
+
+def require_access(user, circle_id: int, *, to_post: bool, to_write: bool = False) -> str:
+    """Raise ChatError unless ``user`` may read, change their own words
+    (``to_write``: not while a warning is unread) or post (``to_post``: not
+    while muted either). Returns the access outcome."""
     access = selectors.chat_access(user, circle_id)
-    if access == selectors.OK or (access == selectors.MUTED and not to_post):
-        return
+    if access == selectors.OK:
+        return access
+    if access == selectors.WARNING_PENDING:
+        if to_post or to_write:
+            raise warning_error(user.pk)
+        return access
+    if access == selectors.MUTED and not to_post:
+        return access
+    if access == selectors.NOT_AGREED:
+        raise ChatError(
+            access, AGREEMENTS_TEXT, url=reverse("onboarding_step", args=["agreements"])
+        )
     raise ChatError(access, _ACCESS_TEXT[access])
 
 
 def clean_body(body) -> str:
-    if not isinstance(body, str):
-        raise ChatError("invalid", "A message must be text.")
-    body = body.strip()
+    body = clean_text(body).strip()
     if not body:
         raise ChatError("empty", "Write something first.")
     if len(body) > MAX_MESSAGE_LENGTH:
@@ -113,8 +164,7 @@ def _notify_mentions(message: Message) -> None:
 
 
 def _own_message(user, circle_id: int, message_id) -> Message:
-    if not isinstance(message_id, int) or isinstance(message_id, bool):
-        raise ChatError("invalid", "That is not a message id.")
+    message_id = clean_id(message_id)
     message = (
         Message.objects.select_for_update()
         .filter(pk=message_id, circle_id=circle_id, author=user)
@@ -150,7 +200,7 @@ def delete_message(user, circle_id: int, message_id) -> Message:
     The text is kept (never shown in chat) so a report about it can still be
     reviewed by moderators; muted members may still delete their own words.
     """
-    require_access(user, circle_id, to_post=False)
+    require_access(user, circle_id, to_post=False, to_write=True)
     message = _own_message(user, circle_id, message_id)
     message.deleted_at = timezone.now()
     message.save(update_fields=["deleted_at"])
@@ -160,13 +210,14 @@ def delete_message(user, circle_id: int, message_id) -> Message:
 def report_message(user, circle_id: int, message_id, reason: str, note: str = "") -> Report:
     """Report a message to the moderators (moderation's hourly allowance applies)."""
     require_access(user, circle_id, to_post=False)
-    if reason not in Report.Reason.values:
+    if not isinstance(reason, str) or reason not in Report.Reason.values:
         raise ChatError("invalid", "Choose a reason for the report.")
-    if not isinstance(note, str) or len(note) > 2000:
+    note = clean_text(note, what="The note")
+    if len(note) > 2000:
         raise ChatError("invalid", "The note can be at most 2,000 characters.")
-    if not isinstance(message_id, int) or isinstance(message_id, bool):
-        raise ChatError("invalid", "That is not a message id.")
-    message = selectors.get_visible_message(user, circle_id, message_id)
+    message_id = clean_id(message_id)
+    # Blocked, deleted, hidden and missing all answer the same way.
+    message = selectors.get_reportable_message(user, circle_id, message_id)
     if message is None:
         raise ChatError("not_found", "That message is not in this circle.")
     if message.author_id == user.pk:
@@ -203,8 +254,7 @@ def mark_read(user, circle_id: int, message_id=None) -> None:
     if message_id is None:
         latest = Message.objects.filter(circle_id=circle_id).order_by("-id").first()
         message_id = latest.pk if latest else 0
-    if not isinstance(message_id, int) or isinstance(message_id, bool) or message_id < 0:
-        raise ChatError("invalid", "That is not a message id.")
+    message_id = clean_id(message_id, minimum=0)
     _mark_read(user, circle_id, message_id)
 
 

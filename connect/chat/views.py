@@ -4,6 +4,8 @@ Every view goes through ``services.require_access``: non-members get 404 so a
 circle's chat does not even show it exists.
 """
 
+import functools
+
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
@@ -20,12 +22,39 @@ from .payloads import can_edit, message_payload
 CRISIS_SESSION_KEY = "chat_crisis"
 
 
-def _circle_for(request, circle_id: int, *, to_post: bool = False) -> Circle:
+class _Redirected(Exception):
+    """Raised by ``_circle_for`` to answer with a redirect (and a notice)."""
+
+    def __init__(self, response):
+        super().__init__("redirect")
+        self.response = response
+
+
+def _answers_redirects(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _Redirected as redirected:
+            return redirected.response
+
+    return wrapper
+
+
+def _circle_for(
+    request, circle_id: int, *, to_post: bool = False, to_write: bool = False
+) -> Circle:
+    """The circle, if the person may use its chat this way. A member who has
+    not finished the agreements goes to that step; one with an unread warning
+    who tries to write goes to the warning; everyone else refused gets 404."""
     try:
-        services.require_access(request.user, circle_id, to_post=to_post)
+        services.require_access(request.user, circle_id, to_post=to_post, to_write=to_write)
     except services.ChatError as error:
         if error.code == selectors.MUTED:
             raise
+        if error.code in (selectors.NOT_AGREED, selectors.WARNING_PENDING):
+            flash.warning(request, error.text)
+            raise _Redirected(redirect(error.extra["url"])) from error
         raise Http404("No such circle chat.") from error
     return get_object_or_404(Circle, pk=circle_id)
 
@@ -34,9 +63,12 @@ def _cursor(request, name):
     value = request.GET.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()) or len(value) > 19:
         raise Http404("Bad cursor.")
-    return int(value)
+    value = int(value)
+    if not selectors.is_id(value, minimum=0):
+        raise Http404("Bad cursor.")
+    return value
 
 
 def room_context(request, circle: Circle, before=None) -> dict:
@@ -68,6 +100,7 @@ def room_context(request, circle: Circle, before=None) -> dict:
 
 @login_required
 @require_GET
+@_answers_redirects
 def room(request, circle_id: int):
     """The circle's chat as a plain page; the script upgrades it to live."""
     circle = _circle_for(request, circle_id)
@@ -80,6 +113,7 @@ def room(request, circle_id: int):
 
 @login_required
 @require_POST
+@_answers_redirects
 def send(request, circle_id: int):
     try:
         circle = _circle_for(request, circle_id, to_post=True)
@@ -119,8 +153,9 @@ def _broadcast(circle_id: int, kind: str, message) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_answers_redirects
 def edit(request, circle_id: int, message_id: int):
-    circle = _circle_for(request, circle_id)
+    circle = _circle_for(request, circle_id, to_write=True)
     message = selectors.get_visible_message(request.user, circle.pk, message_id)
     if message is None or not can_edit(message, request.user.pk):
         raise Http404("You can't edit this message.")
@@ -140,8 +175,9 @@ def edit(request, circle_id: int, message_id: int):
 
 @login_required
 @require_POST
+@_answers_redirects
 def delete(request, circle_id: int, message_id: int):
-    circle = _circle_for(request, circle_id)
+    circle = _circle_for(request, circle_id, to_write=True)
     try:
         message = services.delete_message(request.user, circle.pk, message_id)
     except services.ChatError as error:
@@ -154,9 +190,11 @@ def delete(request, circle_id: int, message_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_answers_redirects
 def report(request, circle_id: int, message_id: int):
     circle = _circle_for(request, circle_id)
-    message = selectors.get_visible_message(request.user, circle.pk, message_id)
+    # Blocked, deleted, hidden and missing all answer the same 404.
+    message = selectors.get_reportable_message(request.user, circle.pk, message_id)
     if message is None:
         raise Http404("No such message.")
     form = ReportForm(request.POST or None)
@@ -187,7 +225,11 @@ def history(request, circle_id: int):
     """JSON page of messages by cursor: ``?after=<id>`` (missed) or ``?before=<id>`` (earlier)."""
     try:
         services.require_access(request.user, circle_id, to_post=False)
-    except services.ChatError:
+    except services.ChatError as error:
+        if error.code == selectors.NOT_AGREED:
+            return JsonResponse(
+                {"error": error.code, "message": error.text, "url": error.extra["url"]}, status=403
+            )
         return JsonResponse({"error": "not_found"}, status=404)
     try:
         after, before = _cursor(request, "after"), _cursor(request, "before")

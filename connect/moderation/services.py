@@ -497,12 +497,22 @@ def block_user(blocker, blocked) -> Block:
     """Block someone: both stop seeing each other's messages and are never matched."""
     if blocked.pk == blocker.pk:
         raise ModerationError("You can't block yourself.")
-    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    from connect.chat.realtime import push_blocks_changed
+
+    with transaction.atomic():
+        block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+        if created:  # open chat sockets of both people hide each other at once
+            push_blocks_changed(blocker.pk, blocked.pk)
     return block
 
 
 def unblock_user(blocker, blocked_id: int) -> bool:
-    deleted, _ = Block.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()
+    from connect.chat.realtime import push_blocks_changed
+
+    with transaction.atomic():
+        deleted, _ = Block.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()
+        if deleted:
+            push_blocks_changed(blocker.pk, blocked_id)
     return bool(deleted)
 
 

@@ -35,7 +35,9 @@
     this.userId = parseInt(root.dataset.userId, 10);
     this.historyUrl = root.dataset.historyUrl;
     this.editUrl = root.dataset.editUrl;
-    this.reportUrl = root.dataset.reportUrl;
+    // Report and Block links come from the server (the same ones the page draws).
+    this.reportMessageUrl = root.dataset.reportMessageUrl;
+    this.blockUrl = root.dataset.blockUrl;
     this.csrf = this.form ? this.form.querySelector("input[name=csrfmiddlewaretoken]") : null;
     this.lastId = parseInt(root.dataset.latestId || "0", 10) || 0;
     this.earliestId = parseInt(root.dataset.earliestId || "0", 10) || 0;
@@ -57,10 +59,18 @@
 
   Chat.prototype.setStatus = function (text) { this.status.textContent = text; };
 
-  Chat.prototype.showError = function (text) {
+  Chat.prototype.showError = function (text, url, linkText) {
     var errors = this.errors;
     errors.textContent = text;
     clearTimeout(this.errorTimer);
+    if (url) {
+      // A page to read first (the moderators' warning, the agreements): it stays.
+      errors.appendChild(document.createTextNode(" "));
+      var link = el("a", null, linkText || "Open it");
+      link.href = url;
+      errors.appendChild(link);
+      return;
+    }
     this.errorTimer = setTimeout(function () { errors.textContent = ""; }, 8000);
   };
 
@@ -84,8 +94,10 @@
     });
     socket.addEventListener("close", function (event) {
       clearInterval(self.heartbeat);
-      if (event.code === 4401 || event.code === 4403 || event.code === 4409 || event.code === 4410) {
+      if (event.code === 4401 || event.code === 4403 || event.code === 4409 ||
+          event.code === 4410 || event.code === 4412) {
         self.setStatus(event.code === 4410 ? "Your account is suspended." :
+          event.code === 4412 ? "Please confirm you are 18 or over and accept the community guidelines first." :
           "You are no longer in this circle's chat.");
         if (self.form) { self.form.hidden = true; }
         return;  // access ended: do not reconnect
@@ -152,7 +164,8 @@
         this.showCrisis(frame);
         break;
       case "error":
-        this.showError(frame.message);
+        this.showError(frame.message, frame.url,
+          frame.code === "warning_pending" ? "Read the message from the moderators" : "Continue");
         break;
       case "reported":
         this.showError("Thank you. A moderator will look at your report.");
@@ -225,11 +238,9 @@
           if (window.confirm("Delete this message?")) { self.send({ action: "delete", id: m.id }); }
         });
         actions.appendChild(del);
-      } else {
-        var report = el("a", null, "Report");
-        report.href = this.reportUrl.replace("/m/0/", "/m/" + m.id + "/");
-        report.setAttribute("aria-label", "Report this message by " + m.author_name);
-        actions.appendChild(report);
+      } else if (m.author_id !== null && m.author_id !== undefined) {
+        // Like moderation/_person_actions.html: report the message, block its author.
+        actions.appendChild(this.personActions(m));
       }
       li.appendChild(actions);
     } else {
@@ -239,6 +250,20 @@
       li.appendChild(gone);
     }
     return li;
+  };
+
+  Chat.prototype.personActions = function (m) {
+    var wrap = el("span", "person-actions");
+    var report = el("a", null, "Report");
+    report.href = this.reportMessageUrl + encodeURIComponent(m.id);
+    report.appendChild(el("span", "visually-hidden", " this message by " + m.author_name));
+    var block = el("a", null, "Block");
+    block.href = this.blockUrl + encodeURIComponent(m.author_id);
+    block.appendChild(el("span", "visually-hidden", " " + m.author_name));
+    wrap.appendChild(report);
+    wrap.appendChild(document.createTextNode(" "));
+    wrap.appendChild(block);
+    return wrap;
   };
 
   Chat.prototype.startEdit = function (li, m) {

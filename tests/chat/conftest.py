@@ -24,7 +24,7 @@ def make_communicator(circle_id: int, cookie: str | None = None) -> WebsocketCom
     return WebsocketCommunicator(application, f"/ws/chat/{circle_id}/", headers=headers)
 
 
-async def receive_until(comm, frame_type: str, timeout=3):
+async def receive_until(comm, frame_type: str, timeout=10):
     """Frames until one of ``frame_type`` arrives (presence and typing come and go)."""
     while True:
         frame = json.loads(await comm.receive_from(timeout=timeout))
@@ -50,3 +50,15 @@ def circle_members(db):
         MembershipFactory(circle=circle, user=user)
         people[name] = user
     return circle, people
+
+
+# How many generated frames each socket fuzz test sent, for the run's summary.
+FUZZ_COUNTS: dict[str, int] = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FUZZ_COUNTS:
+        terminalreporter.section("chat socket fuzzing")
+        for action, n in sorted(FUZZ_COUNTS.items()):
+            terminalreporter.write_line(f"socket fuzz: {n} frames for action {action}")
+        terminalreporter.write_line(f"socket fuzz: {sum(FUZZ_COUNTS.values())} frames in all")
