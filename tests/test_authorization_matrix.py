@@ -425,7 +425,7 @@ def build_url(route: str, samples: dict) -> str:
 @pytest.fixture
 def world(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    circle = CircleFactory(name="Sentinel circle")
+    circle = CircleFactory(name="Sentinel circle", capacity=8)
     other_circle = CircleFactory(name="Another circle")
     member = MembershipFactory(circle=circle).user
     facilitator = MembershipFactory(circle=circle, role=Membership.Role.FACILITATOR).user
