@@ -98,3 +98,28 @@ class MembershipFactory(factory.django.DjangoModelFactory):
             )
             membership.circle.refresh_from_db()
         return membership
+
+
+class NotAgreedUserFactory(UserFactory):
+    """Saved "about you" but never confirmed 18+ nor accepted the guidelines."""
+
+    @factory.post_generation
+    def about_saved(obj, create, extracted, **kwargs):
+        if create:
+            profile = obj.profile
+            profile.display_name = kwargs.get("display_name", f"Newcomer {obj.pk}")
+            profile.onboarding_step = 1
+            profile.save()
+
+
+class StaffViewerFactory(OnboardedUserFactory):
+    """Staff (may open the admin) but not a superuser: every "view" permission, nothing more."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def view_permissions(obj, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Permission
+
+            obj.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
