@@ -33,6 +33,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Password hashing is not under test: MD5 keeps every factory user quick
+    (PBKDF2 made the suite several times slower). Servers started as separate
+    processes keep the real hashers; their tests log in by session, not password."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached values never leak between tests."""
     cache.clear()

@@ -423,8 +423,7 @@ def build_url(route: str, samples: dict) -> str:
 
 
 @pytest.fixture
-def world(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def world(db):
     circle = CircleFactory(name="Sentinel circle", capacity=8)
     other_circle = CircleFactory(name="Another circle")
     member = MembershipFactory(circle=circle).user

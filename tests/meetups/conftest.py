@@ -11,12 +11,6 @@ from connect.meetups.models import Frequency, Mode
 from tests.factories import CircleFactory, MembershipFactory, OnboardedUserFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Password hashing is not under test here; keep factories quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def circle(db):
     return CircleFactory(capacity=6, mode="in_person")

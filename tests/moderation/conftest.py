@@ -12,12 +12,6 @@ from connect.circles.models import Membership
 from tests.factories import CircleFactory, MembershipFactory, OnboardedUserFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Password hashing is not under test here; keep factories quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def moderators_group():
     """The group from the data migration (re-created if a transactional test
     elsewhere flushed the tables)."""
