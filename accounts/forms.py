@@ -4,16 +4,14 @@ Forms only validate. ``accounts.services`` writes, so a form with any error
 saves nothing.
 """
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
-
 from django import forms
 from django.conf import settings
 
 from . import cities
 from .models import Mode, Profile, Topic
 from .selectors import SLOTS_PER_DAY, SLOTS_PER_WEEK
+from .zones import is_zone
 
-ZONE_NAMES = frozenset(available_timezones())
 MAX_TOPICS = 6
 WEIGHT_CHOICES = [(1, "A little"), (2, "Quite a lot"), (3, "A lot")]
 SIZE_CHOICES = [(n, str(n)) for n in range(4, 9)]
@@ -280,15 +278,7 @@ class WhenForm(forms.Form):
 
     def clean_timezone(self):
         name = self.cleaned_data["timezone"].strip()
-        # Only known names reach ZoneInfo (an odd one could fail there with OSError).
-        if name not in ZONE_NAMES:
-            name = None
-        try:
-            if name:
-                ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            name = None
-        if not name:
+        if not is_zone(name):
             raise forms.ValidationError(
                 "That isn't a time zone we know. Use a name like Europe/London or America/Chicago."
             )

@@ -149,7 +149,11 @@ def guidelines_accept(request):
     """Ask again when the community guidelines changed since the person accepted them."""
     profile = request.user.profile
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+    # Only a path on this site: anything else (another host, or a bare word that
+    # redirect() would try to read as a view name) falls back to the dashboard.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, request.is_secure()
+    ):
         next_url = ""
     if request.method == "POST":
         form = GuidelinesAcceptForm(request.POST)

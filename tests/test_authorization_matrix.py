@@ -190,6 +190,10 @@ PUBLIC = row(
 ALWAYS_OPEN = {**PUBLIC, "suspended": 200}
 LOGGED_IN = same(200)
 POST_ONLY = same(405)
+# Everything under circles/, meetups/ and chat/ sends the not-agreed person to
+# the agreements step first (only the sessionless calendar feed is exempt).
+CIRCLE_PAGE = same(200, not_agreed=AGREE)
+CIRCLE_POST_ONLY = same(405, not_agreed=AGREE)
 MODERATORS = row(
     302,
     403,
@@ -231,8 +235,8 @@ EXPECTED = {
     "me/cities/": LOGGED_IN,
     "me/guidelines/": LOGGED_IN,
     # --- circles -----------------------------------------------------------
-    "circles/": LOGGED_IN,  # browsing: cards without member lists
-    "circles/mine/": LOGGED_IN,
+    "circles/": CIRCLE_PAGE,  # browsing: cards without member lists
+    "circles/mine/": CIRCLE_PAGE,
     "circles/<int:circle_id>/": MEMBERS,
     # What browsing shows; members are sent on to the circle page.
     "circles/<int:circle_id>/about/": {
@@ -242,13 +246,13 @@ EXPECTED = {
         "moderator": 200,
         "staff": 200,
     },
-    "circles/<int:circle_id>/join/": POST_ONLY,
+    "circles/<int:circle_id>/join/": CIRCLE_POST_ONLY,
     "circles/<int:circle_id>/leave/": MEMBERS,  # GET asks to confirm
-    "circles/<int:circle_id>/settings/": POST_ONLY,
-    "circles/<int:circle_id>/handover/": POST_ONLY,
-    "circles/<int:circle_id>/vote/": POST_ONLY,
-    "circles/requests/<int:request_id>/withdraw/": POST_ONLY,
-    "circles/requests/<int:request_id>/<str:decision>/": POST_ONLY,
+    "circles/<int:circle_id>/settings/": CIRCLE_POST_ONLY,
+    "circles/<int:circle_id>/handover/": CIRCLE_POST_ONLY,
+    "circles/<int:circle_id>/vote/": CIRCLE_POST_ONLY,
+    "circles/requests/<int:request_id>/withdraw/": CIRCLE_POST_ONLY,
+    "circles/requests/<int:request_id>/<str:decision>/": CIRCLE_POST_ONLY,
     # The seeker's invitation: nobody else learns it exists.
     "circles/invitations/<int:invitation_id>/": {**NOBODY_HERE, "seeker": 200},
     # The seeker's signed "accept" link shows a confirm page (GET changes nothing);
@@ -260,10 +264,10 @@ EXPECTED = {
     "meetups/circle/<int:circle_id>/step-back/": MEMBERS,
     "meetups/<int:pk>/": MEMBERS,
     "meetups/<int:pk>/meetup.ics": MEMBERS,
-    "meetups/<int:pk>/rsvp/": POST_ONLY,
-    "meetups/<int:pk>/cancel/": POST_ONLY,
-    "meetups/<int:pk>/move/": POST_ONLY,
-    "meetups/<int:pk>/check-in/": POST_ONLY,
+    "meetups/<int:pk>/rsvp/": CIRCLE_POST_ONLY,
+    "meetups/<int:pk>/cancel/": CIRCLE_POST_ONLY,
+    "meetups/<int:pk>/move/": CIRCLE_POST_ONLY,
+    "meetups/<int:pk>/check-in/": CIRCLE_POST_ONLY,
     "meetups/series/<int:pk>/edit/": FACILITATOR,  # or whoever scheduled it
     # Issuing a calendar link is circle-related: the not-agreed person may be sent on.
     "meetups/feed/": same(200, not_agreed=(200, AGREE)),
@@ -276,14 +280,14 @@ EXPECTED = {
         "not_agreed": (200, 404),
         "suspended_link": (200, 404),
     },
-    "meetups/preferences/": LOGGED_IN,
+    "meetups/preferences/": CIRCLE_PAGE,
     # --- chat --------------------------------------------------------------
     "chat/<int:circle_id>/": MEMBERS,  # the member is muted: may still read
-    "chat/<int:circle_id>/send/": POST_ONLY,
+    "chat/<int:circle_id>/send/": CIRCLE_POST_ONLY,
     "chat/<int:circle_id>/messages/": MEMBERS,
     # Only the author edits (the muted member sees the form; the service refuses the POST).
     "chat/<int:circle_id>/m/<int:message_id>/edit/": MEMBER_ONLY,
-    "chat/<int:circle_id>/m/<int:message_id>/delete/": POST_ONLY,
+    "chat/<int:circle_id>/m/<int:message_id>/delete/": CIRCLE_POST_ONLY,
     # The blocked pair can't see the member's message, so can't report it here either.
     "chat/<int:circle_id>/m/<int:message_id>/report/": members(200, 200, blocked=404),
     # --- notifications -----------------------------------------------------

@@ -217,6 +217,8 @@ POSTS = {
     # themselves); every other id answers like a missing one.
     "safety/blocks/add/": (
         lambda w: {"user_id": w.users["member"].pk},
+        # (The seeker was blocked by the member and shares no circle: refused, so
+        # nobody learns who blocked them.)
         outcomes(facilitator=CHANGES, blocked=CHANGES, blocker=EITHER, not_agreed=EITHER),
     ),
     # The member blocked the seeker: only the member may lift it.

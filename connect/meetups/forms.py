@@ -1,16 +1,17 @@
 """Forms for scheduling and changing meetups, RSVPs, check-ins and reminder settings."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 from django.utils import timezone
+
+from accounts.zones import ZONE_NAMES, zone_or_utc
 
 from . import recurrence
 from .models import RSVP, Feedback, Frequency, MeetupPreference, Mode
 from .selectors import schedule_window
 
-TIMEZONES = sorted(available_timezones() - {"localtime", "Factory"})
+TIMEZONES = sorted(ZONE_NAMES)
 DURATIONS = [(60, "1 hour"), (90, "1 hour 30 minutes"), (120, "2 hours"), (150, "2 hours 30")]
 
 
@@ -204,7 +205,7 @@ class MoveForm(forms.Form):
         data = super().clean()
         if data.get("new_date") and data.get("new_time"):
             local = datetime.combine(data["new_date"], data["new_time"])
-            if local.replace(tzinfo=ZoneInfo(self.tz_name)) <= timezone.now():
+            if local.replace(tzinfo=zone_or_utc(self.tz_name)) <= timezone.now():
                 self.add_error("new_date", "This date and time has already passed.")
         return data
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.zones import is_zone, zone_or_utc
 from connect.circles.selectors import active_membership
 
 from . import ics, selectors, services
@@ -55,11 +56,7 @@ def needs_agreements(view):
 
 
 def _tz(user) -> ZoneInfo:
-    profile = getattr(user, "profile", None)
-    try:
-        return ZoneInfo(getattr(profile, "timezone", "") or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
+    return zone_or_utc(getattr(getattr(user, "profile", None), "timezone", ""))
 
 
 def _render(request, template, context, status=200):
@@ -137,11 +134,8 @@ def circle_meetups(request, circle_id):
     suggestions = []
     scheduler_tz = _tz(request.user).key
     if may_schedule:
-        scheduler_tz = form["timezone"].value() or scheduler_tz
-        try:
-            ZoneInfo(scheduler_tz)
-        except (KeyError, ValueError):
-            scheduler_tz = "UTC"
+        submitted = form["timezone"].value() or scheduler_tz
+        scheduler_tz = submitted if is_zone(submitted) else "UTC"
         suggestions = selectors.suggest_times(circle.pk, scheduler_tz, week_of)
     start = selectors.suggestion_start(scheduler_tz, week_of).astimezone(ZoneInfo(scheduler_tz))
     last = selectors.schedule_window()[1]

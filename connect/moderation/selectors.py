@@ -48,10 +48,10 @@ def block_map(user_ids) -> dict[int, set[int]]:
     return result
 
 
-def in_a_block(user_id: int, other_id: int) -> bool:
-    return Block.objects.filter(
-        Q(blocker_id=user_id, blocked_id=other_id) | Q(blocker_id=other_id, blocked_id=user_id)
-    ).exists()
+def has_blocked(user_id: int, other_id: int) -> bool:
+    """Whether ``user_id`` blocked ``other_id`` (one direction only: nobody may
+    learn that someone blocked them)."""
+    return Block.objects.filter(blocker_id=user_id, blocked_id=other_id).exists()
 
 
 def ever_shared_a_circle(user_id: int, other_id: int) -> bool:
@@ -66,8 +66,9 @@ def ever_shared_a_circle(user_id: int, other_id: int) -> bool:
 
 def blockable_person(viewer, user_id: int):
     """The person ``viewer`` may block by id: someone they share or shared a
-    circle with, or are already in a block with. None for anyone else (and for
-    ids nobody has), so an id reveals neither a name nor that it exists."""
+    circle with, or have blocked already. None for anyone else (and for ids
+    nobody has), so an id reveals neither a name, nor that it exists, nor that
+    its owner blocked the viewer."""
     from django.contrib.auth import get_user_model
 
     if user_id == viewer.pk:
@@ -80,7 +81,7 @@ def blockable_person(viewer, user_id: int):
     )
     if other is None:
         return None
-    if ever_shared_a_circle(viewer.pk, other.pk) or in_a_block(viewer.pk, other.pk):
+    if ever_shared_a_circle(viewer.pk, other.pk) or has_blocked(viewer.pk, other.pk):
         return other
     return None
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from connect.chat.models import Message
 from connect.circles.models import Circle, Membership
+from connect.ids import parse_id
 
 from . import queue
 from .data_rights import delete_account, export_all
@@ -173,15 +174,15 @@ def _block_target(request):
     a block with; everyone else raises the same 404 as an id nobody has.
     """
     source = request.POST if request.method == "POST" else request.GET
-    message_id, user_id = source.get("message_id", ""), source.get("user_id", "")
+    message_id, user_id = parse_id(source.get("message_id")), parse_id(source.get("user_id"))
     other = None
-    if message_id.isdigit() and len(message_id) < 19:
-        other = blockable_author(request.user, int(message_id))
-    elif user_id.isdigit() and len(user_id) < 19:
-        other = blockable_person(request.user, int(user_id))
+    if message_id is not None:
+        other = blockable_author(request.user, message_id)
+    elif user_id is not None:
+        other = blockable_person(request.user, user_id)
     if other is None:
         raise Http404("No such person.")
-    return other, int(message_id) if other and message_id.isdigit() else None
+    return other, message_id
 
 
 @login_required
@@ -230,10 +231,10 @@ def block_shared(request, user_id):
         raise Http404("You have not blocked this person.")
     circles = shared_circles(request.user, user_id)
     if request.method == "POST":
-        circle_id = request.POST.get("circle_id", "")
-        if not circle_id.isdigit() or not circles.filter(pk=int(circle_id)).exists():
+        circle_id = parse_id(request.POST.get("circle_id"))
+        if circle_id is None or not circles.filter(pk=circle_id).exists():
             raise Http404("Not a circle you share.")
-        leave_to_be_rematched(request.user, int(circle_id))
+        leave_to_be_rematched(request.user, circle_id)
         messages.success(
             request,
             "You left the circle. You are waiting for the next matching round, "

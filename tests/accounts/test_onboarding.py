@@ -313,3 +313,16 @@ def test_availability_summary_merges_runs_within_a_day():
     ]
     assert availability_summary([47, 48]) == ["Monday 23:30–00:00", "Tuesday 00:00–00:30"]
     assert availability_summary([]) == []
+
+
+@pytest.mark.parametrize("next_url", ["0", "0482-11-01", "dashboard", "logout", "//evil.example/"])
+def test_guidelines_accept_goes_only_to_a_path_on_this_site(
+    client, member_user, settings, next_url
+):
+    """A bare word would be read by redirect() as a view name (a 500 when it
+    is none); only paths on this site are followed."""
+    settings.CONNECT_GUIDELINES_VERSION = "2027-01"
+    client.force_login(member_user)
+    response = client.post(reverse("guidelines_accept"), {"guidelines": "on", "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")

@@ -440,3 +440,14 @@ def test_huge_meetup_ids_answer_404(client, facilitator, name):
     client.force_login(facilitator)
     for big in (10**30, 2**63):
         assert client.get(reverse(f"meetups:{name}", args=[big])).status_code == 404
+
+
+@pytest.mark.parametrize("zone", ["é" * 300, "Mars/Olympus_Mons", "../../etc/passwd", "localtime"])
+def test_hole_10_unknown_or_300_character_time_zone_is_a_form_error(
+    client, circle, facilitator, members, zone
+):
+    client.force_login(facilitator)
+    response = client.post(reverse("meetups:circle", args=[circle.pk]), form_data(timezone=zone))
+    assert response.status_code == 400
+    assert "timezone" in response.context["form"].errors
+    assert not MeetupSeries.objects.exists()

@@ -3,6 +3,7 @@ directions apart for chat and matching, and the offer to move circles."""
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from connect.circles.models import Membership
@@ -144,12 +145,22 @@ def test_people_i_share_or_shared_a_circle_with_can_be_blocked(client, member, o
     assert Block.objects.filter(blocker=member, blocked=other_member).exists()
 
 
-def test_hole_6_someone_already_in_a_block_with_me_can_be_blocked(client, member, member_user):
+def test_hole_6_someone_who_blocked_me_answers_like_a_missing_id(client, member, member_user):
+    """Being blocked must not become a way to learn who blocked you."""
     Block.objects.create(blocker=member_user, blocked=member)  # an older block, no shared circle
     client.force_login(member)
+    missing = client.get(reverse("moderation:block"), {"user_id": 10**9})
+    page = client.get(reverse("moderation:block"), {"user_id": member_user.pk})
+    assert page.status_code == missing.status_code == 404
+    assert member_user.display_name not in page.content.decode()
+    assert client.post(reverse("moderation:block"), {"user_id": member_user.pk}).status_code == 404
+    assert not Block.objects.filter(blocker=member).exists()
+
+
+def test_hole_6_someone_i_blocked_stays_reachable_by_id(client, member, member_user):
+    Block.objects.create(blocker=member, blocked=member_user)  # no shared circle
+    client.force_login(member)
     assert client.get(reverse("moderation:block"), {"user_id": member_user.pk}).status_code == 200
-    client.post(reverse("moderation:block"), {"user_id": member_user.pk})
-    assert Block.objects.filter(blocker=member, blocked=member_user).exists()
 
 
 def test_hole_6_get_shows_a_confirmation_page_that_changes_nothing(
@@ -167,4 +178,15 @@ def test_hole_6_get_shows_a_confirmation_page_that_changes_nothing(
     page = client.get(reverse("moderation:block"), {"message_id": message.pk})
     assert page.status_code == 200 and other_member.display_name in page.content.decode()
     assert f"?type=message&amp;id={message.pk}" in page.content.decode()
+    assert not Block.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data", [{"user_id": "³"}, {"message_id": "³", "user_id": "¸"}, {"user_id": str(2**64)}]
+)
+def test_non_ascii_digits_and_huge_ids_answer_like_a_missing_person(client, member, data):
+    """'³' passes str.isdigit but is no number int() reads: a 404, never a 500."""
+    client.force_login(member)
+    response = client.post(reverse("moderation:block"), data)
+    assert response.status_code == 404
     assert not Block.objects.exists()
