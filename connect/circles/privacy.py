@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from connect.notifications.models import Kind, Notification
 
-from .models import Invitation, JoinRequest, Membership, StayOpenVote
+from .models import Invitation, JoinRequest, Membership, MembershipEndReason, StayOpenVote
 
 
 def export_personal_data(user) -> dict:
@@ -53,15 +53,10 @@ def export_personal_data(user) -> dict:
 def erase_personal_data(user) -> None:
     """End memberships (freeing seats, keeping each circle facilitated), withdraw
     pending invitations and join requests, and drop notes and votes."""
-    from .services import CircleError, check_forming_viability, membership_leave
+    from .services.lifecycle import check_forming_viability, membership_end
 
-    for circle_id in Membership.objects.filter(
-        user=user, status=Membership.Status.ACTIVE
-    ).values_list("circle_id", flat=True):
-        try:
-            membership_leave(user, circle_id)
-        except CircleError:
-            continue
+    for membership in Membership.objects.filter(user=user, status=Membership.Status.ACTIVE):
+        membership_end(membership, MembershipEndReason.ACCOUNT_DELETED)
     now = timezone.now()
     with transaction.atomic():
         forming = list(
