@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from accounts.models import Topic
-from connect.matching.types import MAX_CIRCLE_SIZE, MIN_CIRCLE_SIZE
+from connect.matching.types import MAX_CIRCLE_SIZE, MIN_CIRCLE_SIZE, MatchResult
 
 __all__ = [
     "MAX_CIRCLE_SIZE",
@@ -188,6 +188,9 @@ class MatchRound(models.Model):
     quality_ratio = models.FloatField(null=True, blank=True, help_text="quality / bound")
     seconds = models.FloatField(default=0.0)
     error = models.TextField(blank=True)
+
+    # The engine's answer, handed to the round's caller with the record (not stored).
+    result: MatchResult | None = None
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -306,7 +306,9 @@ def _apply(entry: ModerationAction, actor, *, user, circle, message):
             circle=circle, user=user, ends_at=entry.ends_at, reason=entry.reason, created_by=actor
         )
     elif kind == Action.REMOVE:
-        membership_end(active_membership(user, circle.pk), MembershipEndReason.REMOVED)
+        membership = active_membership(user, circle.pk)
+        if membership is not None:  # take_action checked that they are a member
+            membership_end(membership, MembershipEndReason.REMOVED)
     elif kind == Action.SUSPEND:
         Suspension.objects.create(
             user=user,

@@ -6,6 +6,7 @@ A declined or expired invitation frees its seat for the next matching round
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -72,7 +73,7 @@ def invitations_create(
             url=reverse("circles:invitation", args=[inv.pk]),
             email=False,
         )
-        transaction.on_commit(lambda pk=inv.pk: send_invitation_email.delay(pk))
+        transaction.on_commit(partial(send_invitation_email.delay, inv.pk))
     return created
 
 
