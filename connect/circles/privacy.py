@@ -53,7 +53,7 @@ def export_personal_data(user) -> dict:
 def erase_personal_data(user) -> None:
     """End memberships (freeing seats, keeping each circle facilitated), withdraw
     pending invitations and join requests, and drop notes and votes."""
-    from .services.lifecycle import check_forming_viability, membership_end
+    from .services.lifecycle import circle_dissolve_if_unable_to_start, membership_end
 
     for membership in Membership.objects.filter(user=user, status=Membership.Status.ACTIVE):
         membership_end(membership, MembershipEndReason.ACCOUNT_DELETED)
@@ -83,4 +83,4 @@ def erase_personal_data(user) -> None:
         JoinRequest.objects.filter(user=user).update(note="")
         StayOpenVote.objects.filter(user=user).delete()
     for circle_id in forming:
-        check_forming_viability(circle_id)
+        circle_dissolve_if_unable_to_start(circle_id)

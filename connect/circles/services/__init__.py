@@ -31,9 +31,9 @@ from .join_requests import (
 )
 from .lifecycle import (
     DISSOLVED_PRIORITY_ROUNDS,
-    check_forming_viability,
     circle_activate,
     circle_close,
+    circle_dissolve_if_unable_to_start,
     membership_end,
     membership_leave,
     stay_open_vote,
@@ -45,10 +45,10 @@ __all__ = [
     "DISSOLVED_PRIORITY_ROUNDS",
     "INVITATION_STATUS_MESSAGES",
     "CircleError",
-    "check_forming_viability",
     "circle_activate",
     "circle_close",
     "circle_create_from_proposal",
+    "circle_dissolve_if_unable_to_start",
     "circle_name_for",
     "circle_update",
     "facilitator_handover",

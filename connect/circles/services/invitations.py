@@ -21,7 +21,7 @@ from connect.notifications.services import notify
 from ..geo import rounded_km
 from ..models import Circle, Invitation, MatchRound, Membership
 from .common import CircleError, lock_circle, require_agreed
-from .lifecycle import check_forming_viability
+from .lifecycle import circle_dissolve_if_unable_to_start
 from .memberships import membership_add, membership_welcome
 
 
@@ -138,7 +138,7 @@ def invitation_decline(user, invitation_id: int) -> Invitation:
     inv.responded_at = timezone.now()
     inv.save(update_fields=["status", "responded_at"])
     if circle.status == Circle.Status.FORMING:
-        transaction.on_commit(lambda: check_forming_viability(circle.pk))
+        transaction.on_commit(lambda: circle_dissolve_if_unable_to_start(circle.pk))
     return inv
 
 
@@ -166,5 +166,5 @@ def invitations_expire(now: datetime | None = None) -> int:
     )
     circles.update(stale_forming.values_list("pk", flat=True))
     for circle_id in sorted(circles):
-        check_forming_viability(circle_id)
+        circle_dissolve_if_unable_to_start(circle_id)
     return count

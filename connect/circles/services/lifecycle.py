@@ -249,7 +249,7 @@ def circle_close(circle: Circle, reason: CircleCloseReason, detail: str = "") ->
     return circle
 
 
-def check_forming_viability(circle_id: int) -> bool:
+def circle_dissolve_if_unable_to_start(circle_id: int) -> bool:
     """Dissolve a forming circle that can no longer reach the minimum. True if dissolved."""
     with transaction.atomic():
         circle = lock_circle(circle_id)
