@@ -5,3 +5,6 @@ class ChatConfig(AppConfig):
     name = "connect.chat"
     label = "chat"
     verbose_name = "Circle chat"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the signal receivers)

@@ -1,21 +1,24 @@
-"""Distances for people, never coordinates: whole kilometres only."""
+"""Distances for people, never coordinates: whole kilometres only.
 
-from math import asin, cos, radians, sin, sqrt
+The formula and the Earth's radius are the matching engine's
+(``connect.matching.geo``), so a distance shown matches the one matched on.
+"""
 
-EARTH_RADIUS_KM = 6371.0088
+from connect.matching.geo import haversine_km
 
 
-def distance_km(lat1, lon1, lat2, lon2) -> float | None:
+def distance_km(
+    lat1: float | None, lon1: float | None, lat2: float | None, lon2: float | None
+) -> float | None:
     """Great-circle distance, or None when a point is unknown."""
-    if None in (lat1, lon1, lat2, lon2):
+    if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
         return None
-    p1, p2 = radians(lat1), radians(lat2)
-    dp, dl = p2 - p1, radians(lon2 - lon1)
-    h = sin(dp / 2) ** 2 + cos(p1) * cos(p2) * sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(h)))
+    return haversine_km(lat1, lon1, lat2, lon2)
 
 
-def rounded_km(lat1, lon1, lat2, lon2) -> int | None:
+def rounded_km(
+    lat1: float | None, lon1: float | None, lat2: float | None, lon2: float | None
+) -> int | None:
     d = distance_km(lat1, lon1, lat2, lon2)
     return None if d is None else int(round(d))
 

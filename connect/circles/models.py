@@ -11,9 +11,21 @@ from django.db import models
 from django.db.models import F, Q
 
 from accounts.models import Topic
+from connect.matching.types import MAX_CIRCLE_SIZE, MIN_CIRCLE_SIZE, MatchResult
 
-MIN_CIRCLE_SIZE = 4
-MAX_CIRCLE_SIZE = 8
+__all__ = [
+    "MAX_CIRCLE_SIZE",
+    "MIN_CIRCLE_SIZE",
+    "Circle",
+    "CircleCloseReason",
+    "Invitation",
+    "JoinRequest",
+    "MatchRound",
+    "Membership",
+    "MembershipEndReason",
+    "RoundLock",
+    "StayOpenVote",
+]
 
 
 class Circle(models.Model):
@@ -85,9 +97,11 @@ class Circle(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def open_seats(self) -> int:
-        return max(0, self.capacity - self.member_count)
+    def open_seats(self, pending_invitations: int) -> int:
+        """Seats a matching round or a join request may fill: capacity − active
+        members − pending invitations (a declined or expired invitation frees
+        its seat for the next round)."""
+        return max(0, self.capacity - self.member_count - pending_invitations)
 
 
 class Membership(models.Model):
@@ -127,6 +141,32 @@ class Membership(models.Model):
         return self.role == self.Role.FACILITATOR
 
 
+class MembershipEndReason(models.TextChoices):
+    """Why a membership ended; every way out goes through ``membership_end``."""
+
+    LEFT = "left", "Left"
+    REMOVED = "removed", "Removed by a facilitator or a moderator"
+    BLOCKED_REMATCH = "blocked_rematch", "Left after a block, to be matched again"
+    SUSPENDED = "suspended", "Account suspended"
+    ACCOUNT_DELETED = "account_deleted", "Account deleted"
+    CIRCLE_CLOSED = "circle_closed", "The circle closed"
+
+    @property
+    def membership_status(self) -> str:
+        """The status the ended membership keeps."""
+        if self in (MembershipEndReason.REMOVED, MembershipEndReason.SUSPENDED):
+            return Membership.Status.REMOVED
+        return Membership.Status.LEFT
+
+
+class CircleCloseReason(models.TextChoices):
+    """Why a circle closed; every close goes through ``circle_close``."""
+
+    DISSOLVED = "dissolved", "Could not start: too few accepted"
+    VOTED = "voted", "Most remaining members voted to close"
+    EMPTY = "empty", "The last member left"
+
+
 class MatchRound(models.Model):
     """One matching round, recorded for operators (read-only in the admin)."""
 
@@ -148,6 +188,9 @@ class MatchRound(models.Model):
     quality_ratio = models.FloatField(null=True, blank=True, help_text="quality / bound")
     seconds = models.FloatField(default=0.0)
     error = models.TextField(blank=True)
+
+    # The engine's answer, handed to the round's caller with the record (not stored).
+    result: MatchResult | None = None
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from connect.notifications.models import Kind, Notification
 
-from .models import Invitation, JoinRequest, Membership, StayOpenVote
+from .models import Invitation, JoinRequest, Membership, MembershipEndReason, StayOpenVote
 
 
 def export_personal_data(user) -> dict:
@@ -53,15 +53,10 @@ def export_personal_data(user) -> dict:
 def erase_personal_data(user) -> None:
     """End memberships (freeing seats, keeping each circle facilitated), withdraw
     pending invitations and join requests, and drop notes and votes."""
-    from .services import CircleError, check_forming_viability, membership_leave
+    from .services.lifecycle import circle_dissolve_if_unable_to_start, membership_end
 
-    for circle_id in Membership.objects.filter(
-        user=user, status=Membership.Status.ACTIVE
-    ).values_list("circle_id", flat=True):
-        try:
-            membership_leave(user, circle_id)
-        except CircleError:
-            continue
+    for membership in Membership.objects.filter(user=user, status=Membership.Status.ACTIVE):
+        membership_end(membership, MembershipEndReason.ACCOUNT_DELETED)
     now = timezone.now()
     with transaction.atomic():
         forming = list(
@@ -88,4 +83,4 @@ def erase_personal_data(user) -> None:
         JoinRequest.objects.filter(user=user).update(note="")
         StayOpenVote.objects.filter(user=user).delete()
     for circle_id in forming:
-        check_forming_viability(circle_id)
+        circle_dissolve_if_unable_to_start(circle_id)

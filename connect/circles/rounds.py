@@ -23,7 +23,8 @@ from connect.moderation.selectors import block_map
 
 from . import engine
 from .models import Circle, Invitation, MatchRound, Membership, RoundLock
-from .services import circle_create_from_proposal, invitations_create
+from .services.circles import circle_create_from_proposal
+from .services.invitations import invitations_create
 from .timeslots import utc_free_slots
 
 MEETING_SLOTS = 2
@@ -46,7 +47,7 @@ def suspended_ids() -> set[int]:
     )
 
 
-def gather_seekers(week_start: datetime) -> list[engine.SeekerRow]:
+def gather_seekers(week_start: datetime) -> list[engine.Seeker]:
     """Every seeker: onboarded, looking, active, 18+ and the current guidelines
     agreed, not suspended, no pending invitation, and not already in a circle
     sharing one of their topics."""
@@ -107,7 +108,7 @@ def gather_seekers(week_start: datetime) -> list[engine.SeekerRow]:
                 continue  # cannot be matched in person without a city
             mode = "virtual"
         rows.append(
-            engine.SeekerRow(
+            engine.Seeker(
                 id=uid,
                 topics=topics[uid],
                 free_slots=utc_free_slots(p.availability or [], p.timezone, week_start),
@@ -125,7 +126,7 @@ def gather_seekers(week_start: datetime) -> list[engine.SeekerRow]:
     return rows
 
 
-def gather_open_circles() -> list[engine.CircleRow]:
+def gather_open_circles() -> list[engine.OpenCircle]:
     """Active or paused circles with seats not held by a member or pending invitation."""
     circles = list(
         Circle.objects.filter(status__in=(Circle.Status.ACTIVE, Circle.Status.PAUSED))
@@ -144,11 +145,11 @@ def gather_open_circles() -> list[engine.CircleRow]:
         members[circle_id].append(uid)
     rows = []
     for c in circles:
-        seats = c.capacity - c.member_count - pending[c.pk]
+        seats = c.open_seats(pending[c.pk])
         if seats <= 0 or (c.mode == Circle.Mode.IN_PERSON and c.lat is None):
             continue
         rows.append(
-            engine.CircleRow(
+            engine.OpenCircle(
                 id=c.pk,
                 member_ids=tuple(sorted(members[c.pk])),
                 start_slot=c.start_slot,

@@ -89,7 +89,7 @@ def card_for(circle: Circle, profile) -> CircleCard:
         circle=circle,
         when=slot_in_zone(circle.start_slot, circle.slot_count, getattr(profile, "timezone", "")),
         distance_km=km,
-        open_seats=max(0, circle.capacity - circle.member_count - pending),
+        open_seats=circle.open_seats(pending),
         topics=list(circle.topics.all()),
     )
 

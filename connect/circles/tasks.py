@@ -140,7 +140,7 @@ def requeue_invitation_emails() -> int:
 @shared_task
 def expire_invitations() -> int:
     """Expire invitations past their time and dissolve circles that cannot start."""
-    from .services import invitations_expire
+    from .services.invitations import invitations_expire
 
     return invitations_expire()
 

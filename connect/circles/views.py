@@ -305,7 +305,7 @@ def invitation_link(request, token):
     if request.method == "POST":
         return _respond(request, inv.pk, data["a"])
     if inv.status != Invitation.Status.PENDING:
-        messages.error(request, services._STATUS_MESSAGES[inv.status])
+        messages.error(request, services.INVITATION_STATUS_MESSAGES[Invitation.Status(inv.status)])
         return redirect("circles:mine")
     context = _invitation_context(inv, request.user)
     context["link_action"] = data["a"]

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from connect.chat.realtime import CLOSE_NOT_AUTHENTICATED, close_user_sockets
-from connect.circles.models import Membership
-from connect.circles.services import membership_end
+from connect.circles.models import Membership, MembershipEndReason
+from connect.circles.services.lifecycle import membership_end
 
 from .models import ModerationAction
 from .services import end_web_sessions
@@ -58,8 +58,10 @@ def delete_account(user) -> int:
         for module in privacy_modules().values():
             module.erase_personal_data(user)
         # Whatever the circles app did, no seat may stay taken by a deleted account.
-        for membership in Membership.objects.filter(user_id=user_id, status="active"):
-            membership_end(membership, status=Membership.Status.LEFT)
+        for membership in Membership.objects.filter(
+            user_id=user_id, status=Membership.Status.ACTIVE
+        ):
+            membership_end(membership, MembershipEndReason.ACCOUNT_DELETED)
         ModerationAction.objects.create(
             kind=ModerationAction.Kind.ACCOUNT_DELETED,
             actor_id=user_id,

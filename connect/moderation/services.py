@@ -24,14 +24,14 @@ from connect.chat.realtime import (
     close_user_sockets,
 )
 from connect.chat.selectors import get_visible_message
-from connect.circles.models import Circle, Membership
+from connect.circles.models import Circle, Membership, MembershipEndReason
 from connect.circles.selectors import (
     active_membership,
     browsable_circle,
     is_active_member,
     is_facilitator,
 )
-from connect.circles.services import membership_end
+from connect.circles.services.lifecycle import membership_end
 from connect.notifications.models import Kind
 from connect.notifications.services import notify
 
@@ -306,7 +306,9 @@ def _apply(entry: ModerationAction, actor, *, user, circle, message):
             circle=circle, user=user, ends_at=entry.ends_at, reason=entry.reason, created_by=actor
         )
     elif kind == Action.REMOVE:
-        membership_end(active_membership(user, circle.pk), status=Membership.Status.REMOVED)
+        membership = active_membership(user, circle.pk)
+        if membership is not None:  # take_action checked that they are a member
+            membership_end(membership, MembershipEndReason.REMOVED)
     elif kind == Action.SUSPEND:
         Suspension.objects.create(
             user=user,
@@ -531,11 +533,7 @@ def leave_to_be_rematched(user, circle_id: int) -> None:
     membership = active_membership(user, circle_id)
     if membership is None:
         raise ModerationError("You are not a member of that circle.")
-    with transaction.atomic():
-        membership_end(membership, status=Membership.Status.LEFT)
-        profile = user.profile
-        profile.is_looking = True
-        profile.save(update_fields=["is_looking", "updated_at"])
+    membership_end(membership, MembershipEndReason.BLOCKED_REMATCH)
 
 
 # --- Crisis alerts ---------------------------------------------------------

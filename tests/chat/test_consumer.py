@@ -12,7 +12,7 @@ from connect.chat import realtime
 from connect.chat.consumers import MAX_FRAME_BYTES
 from connect.chat.models import Message
 from connect.circles.models import Membership
-from connect.circles.services import membership_end
+from connect.circles.services.lifecycle import membership_end
 from connect.moderation.models import Block, Mute, Report, Suspension
 from tests.chat.conftest import connected, make_communicator, receive_until, session_cookie
 from tests.factories import OnboardedUserFactory

@@ -9,7 +9,7 @@ from connect.chat import selectors, services
 from connect.chat.mentions import mentioned_ids
 from connect.chat.models import MAX_MESSAGE_LENGTH, Message, ReadState
 from connect.chat.signals import message_posted
-from connect.circles.services import membership_end
+from connect.circles.services.lifecycle import membership_end
 from connect.moderation.models import Block, Mute, Report, Suspension
 from connect.moderation.services import REPORTS_PER_HOUR
 from connect.notifications.models import Notification

@@ -151,7 +151,7 @@ def test_non_member_never_sees_the_address_anywhere(client, meetup, circle, outs
 
 
 def test_former_member_gets_404(client, meetup, members):
-    from connect.circles.services import membership_end
+    from connect.circles.services.lifecycle import membership_end
 
     ann = members[0]
     membership_end(ann.memberships.get())

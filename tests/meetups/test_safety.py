@@ -12,7 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from connect.circles.models import Membership
-from connect.circles.services import membership_end
+from connect.circles.services.lifecycle import membership_end
 from connect.meetups import services
 from connect.meetups.models import RSVP, CheckIn, Feedback, MeetupSeries, Occurrence
 from connect.moderation import queue

@@ -1,0 +1,170 @@
+"""Invitations from matching rounds: create, accept, decline, expire.
+
+A declined or expired invitation frees its seat for the next matching round
+(open seats = capacity − members − pending invitations), not at once.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Profile
+from connect.moderation.selectors import is_suspended
+from connect.notifications.models import Kind
+from connect.notifications.services import notify
+
+from ..geo import rounded_km
+from ..models import Circle, Invitation, MatchRound, Membership
+from .common import CircleError, lock_circle, require_agreed
+from .lifecycle import circle_dissolve_if_unable_to_start
+from .memberships import membership_add, membership_welcome
+
+
+def invitations_create(
+    circle: Circle,
+    member_ids: Sequence[int],
+    *,
+    kind: str,
+    topic_slugs: Iterable[str] = (),
+    match_round: MatchRound | None = None,
+    scores: Sequence[float] | None = None,
+) -> list[Invitation]:
+    """Pending invitations (+ in-app notifications, + email tasks on commit)."""
+    from ..tasks import send_invitation_email
+
+    expires = timezone.now() + timedelta(hours=settings.CONNECT_INVITATION_HOURS)
+    profiles = {p.user_id: p for p in Profile.objects.filter(user_id__in=list(member_ids))}
+    created = []
+    for index, uid in enumerate(member_ids):
+        p = profiles.get(uid)
+        km = (
+            rounded_km(p.lat, p.lon, circle.lat, circle.lon)
+            if p is not None and circle.mode == Circle.Mode.IN_PERSON
+            else None
+        )
+        inv = Invitation.objects.create(
+            circle=circle,
+            user_id=uid,
+            match_round=match_round,
+            kind=kind,
+            expires_at=expires,
+            shared_topics=list(topic_slugs),
+            distance_km=km,
+            score=float(scores[index]) if scores and index < len(scores) else 0.0,
+            email_status=Invitation.EmailStatus.OWED,
+        )
+        created.append(inv)
+        title = (
+            f"You're invited to {circle.name}"
+            if kind == Invitation.Kind.NEW_CIRCLE
+            else f"A seat is open for you in {circle.name}"
+        )
+        # The invitation email is its own task (signed links); this is the in-app copy.
+        notify(
+            inv.user,
+            Kind.INVITATION,
+            title,
+            "See why you were matched, and accept or decline before it expires.",
+            url=reverse("circles:invitation", args=[inv.pk]),
+            email=False,
+        )
+        transaction.on_commit(partial(send_invitation_email.delay, inv.pk))
+    return created
+
+
+INVITATION_STATUS_MESSAGES = {
+    Invitation.Status.ACCEPTED: "You have already accepted this invitation.",
+    Invitation.Status.DECLINED: "You have already declined this invitation.",
+    Invitation.Status.EXPIRED: "This invitation has expired.",
+    Invitation.Status.WITHDRAWN: "This invitation is no longer open: the circle has changed.",
+}
+
+
+def _check_invitation(inv: Invitation, user) -> None:
+    if inv.user_id != user.pk:
+        raise CircleError("This invitation is for someone else. Log in as the person invited.")
+    if inv.status != Invitation.Status.PENDING:
+        raise CircleError(INVITATION_STATUS_MESSAGES[Invitation.Status(inv.status)])
+    if inv.expires_at <= timezone.now():
+        raise CircleError("This invitation has expired.")
+
+
+def _lock_invitation(invitation_id: int) -> tuple[Circle, Invitation]:
+    circle_id = (
+        Invitation.objects.filter(pk=invitation_id).values_list("circle_id", flat=True).first()
+    )
+    if circle_id is None:
+        raise CircleError("That invitation does not exist.")
+    circle = lock_circle(circle_id)
+    inv = Invitation.objects.select_for_update().get(pk=invitation_id)
+    return circle, inv
+
+
+@transaction.atomic
+def invitation_accept(user, invitation_id: int, *, volunteer: bool = False) -> Membership:
+    """Take the seat offered (row lock + constraints); may activate the circle."""
+    circle, inv = _lock_invitation(invitation_id)
+    _check_invitation(inv, user)
+    require_agreed(user)
+    if is_suspended(user.pk):
+        raise CircleError("Your account is suspended, so you can't join a circle right now.")
+    if circle.status == Circle.Status.CLOSED:
+        raise CircleError("This circle has closed.")
+    has_facilitator = Membership.objects.filter(
+        circle=circle, status=Membership.Status.ACTIVE, role=Membership.Role.FACILITATOR
+    ).exists()
+    role = (
+        Membership.Role.FACILITATOR if volunteer and not has_facilitator else Membership.Role.MEMBER
+    )
+    membership = membership_add(circle, user, role)
+    inv.status = Invitation.Status.ACCEPTED
+    inv.responded_at = timezone.now()
+    inv.save(update_fields=["status", "responded_at"])
+    membership_welcome(circle, user)
+    return membership
+
+
+@transaction.atomic
+def invitation_decline(user, invitation_id: int) -> Invitation:
+    """Say no; the seat is offered again by the next round."""
+    circle, inv = _lock_invitation(invitation_id)
+    _check_invitation(inv, user)
+    inv.status = Invitation.Status.DECLINED
+    inv.responded_at = timezone.now()
+    inv.save(update_fields=["status", "responded_at"])
+    if circle.status == Circle.Status.FORMING:
+        transaction.on_commit(lambda: circle_dissolve_if_unable_to_start(circle.pk))
+    return inv
+
+
+def invitations_expire(now: datetime | None = None) -> int:
+    """Expire pending invitations past their time; dissolve forming circles
+    that can no longer start. Returns how many expired."""
+    at = now or timezone.now()
+    due = list(
+        Invitation.objects.filter(status=Invitation.Status.PENDING, expires_at__lte=at).values_list(
+            "pk", "circle_id"
+        )
+    )
+    circles = set()
+    count = 0
+    for pk, circle_id in due:
+        with transaction.atomic():
+            lock_circle(circle_id)
+            n = Invitation.objects.filter(
+                pk=pk, status=Invitation.Status.PENDING, expires_at__lte=at
+            ).update(status=Invitation.Status.EXPIRED, responded_at=at)
+            count += n
+        circles.add(circle_id)
+    stale_forming = Circle.objects.filter(status=Circle.Status.FORMING).exclude(
+        invitations__status=Invitation.Status.PENDING
+    )
+    circles.update(stale_forming.values_list("pk", flat=True))
+    for circle_id in sorted(circles):
+        circle_dissolve_if_unable_to_start(circle_id)
+    return count
