@@ -51,7 +51,9 @@ def _hide_emails_from_non_superusers(admin_view):
     return wrap
 
 
-admin.site.admin_view = _hide_emails_from_non_superusers(admin.site.admin_view)
+admin.site.admin_view = _hide_emails_from_non_superusers(  # type: ignore[method-assign]
+    admin.site.admin_view
+)
 
 
 class SuperuserOnlyAdmin(admin.ModelAdmin):

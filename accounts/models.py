@@ -2,6 +2,7 @@
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -25,7 +26,7 @@ def emails_hidden():
         _emails_hidden.reset(token)
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     """Users log in by email; there is no username."""
 
     use_in_migrations = True
@@ -52,15 +53,16 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A person's login. Everything shown to others lives on Profile."""
 
-    username = None
-    first_name = None
-    last_name = None
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # By email, not username: a BaseUserManager, not the username-based UserManager.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     def __str__(self):
         if _emails_hidden.get():
@@ -121,7 +123,9 @@ class Profile(models.Model):
     guidelines_version = models.CharField(max_length=20, blank=True)
     guidelines_accepted_at = models.DateTimeField(null=True, blank=True)
 
-    topics = models.ManyToManyField(Topic, through="ProfileTopic", blank=True)
+    topics: "models.ManyToManyField[Topic, ProfileTopic]" = models.ManyToManyField(
+        Topic, through="ProfileTopic", blank=True
+    )
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.EITHER)
 
     city_name = models.CharField(max_length=120, blank=True)

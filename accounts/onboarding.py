@@ -1,16 +1,21 @@
 """The onboarding steps, in order: each has a form, a template and a save service."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+from django import forms as django_forms
 
 from . import forms, services
+from .models import Profile
 
 
 @dataclass(frozen=True)
 class Step:
     slug: str
     title: str
-    form_class: type
-    save: object  # services.save_* (profile, cleaned_data, step_number)
+    form_class: Callable[..., django_forms.BaseForm]  # takes instance=profile
+    save: Callable[[Profile, dict[str, Any], int], Any]  # services.save_*
     template: str
 
 

@@ -1,7 +1,8 @@
 """Celery beat's periodic jobs, one entry per job.
 
-Kept apart from settings so each domain app's job is easy to find. Intervals
-come from the environment where the issue asks for them to be configurable.
+Kept apart from settings so each domain app's job is easy to find. The
+intervals a deployment may want to tune (meetup reminders, matching rounds)
+come from the environment.
 """
 
 import environ

@@ -5,9 +5,10 @@
 #   2. Debian's chromium for the browser tests (installed if missing)
 #   3. PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (started, or
 #      installed and started, if they are not answering)
-#   4. ruff, makemigrations --check, check --deploy in production mode
+#   4. ruff, mypy, makemigrations --check, check --deploy in production mode
 #   5. pytest in three passes:
 #        a. embedded defaults (SQLite, no Redis)   -m "not postgres and not redis and not browser"
+#           in $CONNECT_TEST_WORKERS pytest-xdist workers (default 2; 0 = one process)
 #        b. PostgreSQL + Redis + real Celery worker -m "postgres or redis"
 #        c. browser tests (Playwright + chromium)   -m "browser"
 #
@@ -21,6 +22,7 @@ ROOT=$(pwd)
 VENV=${CONNECT_VENV:-$ROOT/.venv}
 PG_URL=${CONNECT_TEST_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/connect}
 REDIS=${CONNECT_TEST_REDIS_URL:-redis://127.0.0.1:6379/1}
+WORKERS=${CONNECT_TEST_WORKERS:-2}
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
@@ -103,6 +105,8 @@ static_checks() {
   say "ruff"
   "$VENV/bin/ruff" check .
   "$VENV/bin/ruff" format --check .
+  say "mypy (django-stubs; connect.matching strict)"
+  "$VENV/bin/mypy" connect accounts
   say "makemigrations --check"
   "$VENV/bin/python" manage.py makemigrations --check --dry-run
   say "check --deploy (production settings)"
@@ -119,8 +123,13 @@ ensure_postgres
 static_checks
 
 say "pytest pass 1/3: embedded defaults (SQLite, in-memory channel layer, no Redis)"
+# These tests are independent: each pytest-xdist worker gets its own SQLite test
+# database and its own var/ folder (tests/conftest.py). The other two passes run
+# in one process: pass 2 shares one Redis database, one Celery worker and one
+# PostgreSQL test database between tests that start real processes, and pass 3's
+# browsers and servers would compete for the same two cores their timeouts assume.
 env -u DATABASE_URL -u REDIS_URL \
-  "$VENV/bin/python" -m pytest -m "not postgres and not redis and not browser" "$@"
+  "$VENV/bin/python" -m pytest -n "$WORKERS" -m "not postgres and not redis and not browser" "$@"
 
 say "pytest pass 2/3: PostgreSQL + Redis + a real Celery worker"
 DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" \

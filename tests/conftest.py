@@ -6,13 +6,14 @@ are not configured; ``browser`` tests drive Debian's chromium.
 """
 
 import os
-from importlib import import_module
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 
 from tests.factories import MembershipFactory, OnboardedUserFactory, UserFactory
+from tests.seed import restore_seed_rows
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -24,6 +25,24 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (``-n``), each worker has its own test database
+    (pytest-django adds ``_gw0``, ``_gw1``… to its name) and here its own var/
+    folder: the file cache (rate-limit counters, cleared by every test) and
+    the servers a test starts (which inherit CONNECT_VAR_DIR) are not shared."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    from django.conf import settings
+
+    var = Path(settings.VAR_DIR) / f"xdist-{worker}"
+    var.mkdir(parents=True, exist_ok=True)
+    os.environ["CONNECT_VAR_DIR"] = str(var)
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"].endswith("FileBasedCache"):
+        cache["LOCATION"] = str(var / "cache")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -73,22 +92,13 @@ def _db_fixture_for(request) -> str | None:
 
 @pytest.fixture(autouse=True)
 def _seed_data(request):
-    """Bring back the data migrations' rows (topics, the site, the Moderators
-    group) after a transactional test's flush has emptied the tables."""
+    """Every database test starts with the data migrations' rows, even after a
+    transactional test's flush emptied the tables (see tests/seed.py)."""
     fixture = _db_fixture_for(request)
     if fixture is None:
         return
     request.getfixturevalue(fixture)
-    from django.apps import apps
-    from django.contrib.auth.models import Group
-
-    from accounts.models import Topic
-
-    if not Topic.objects.exists():
-        import_module("accounts.migrations.0002_seed_topics").seed(apps, None)
-    if not Group.objects.filter(name="Moderators").exists():
-        migration = "connect.moderation.migrations.0003_moderators_group_and_audit_trigger"
-        import_module(migration).create_group(apps, None)
+    restore_seed_rows()
 
 
 @pytest.fixture(autouse=True)

@@ -109,7 +109,8 @@ SHOWN_TO_MEMBER = {
 
 # Expected outcomes: a status code; AGREE (a redirect to onboarding's agreements
 # step: the person has not confirmed 18+ / accepted the guidelines); or a tuple of
-# acceptable outcomes where the issue allows either answer.
+# acceptable outcomes where either answer is correct (e.g. a page that may show
+# itself or answer 404 to a person who cannot see it).
 AGREE = "agreements"
 AGREEMENTS_URL = "/me/onboarding/agreements/"
 

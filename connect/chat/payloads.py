@@ -15,7 +15,8 @@ FORMER_MEMBER = "former member"
 
 
 def author_name(message: Message) -> str:
-    return message.author.display_name if message.author_id else FORMER_MEMBER
+    author = message.author if message.author_id else None
+    return author.display_name if author is not None else FORMER_MEMBER
 
 
 def can_edit(message: Message, user_id, now=None) -> bool:

@@ -143,15 +143,17 @@ def post_message(user, circle_id: int, body) -> Posted:
 
 
 def _notify_mentions(message: Message) -> None:
+    writer = message.author
+    assert writer is not None  # a message being posted has its author
     names = selectors.member_names(message.circle_id)
-    ids = mentioned_ids(message.body, names) - {message.author_id}
+    ids = mentioned_ids(message.body, names) - {writer.pk}
     if not ids:
         return
-    ids -= blocked_ids(message.author_id)
+    ids -= blocked_ids(writer.pk)
     from accounts.models import User
 
     url = reverse("chat:room", args=[message.circle_id]) + f"#message-{message.pk}"
-    author = message.author.display_name
+    author = writer.display_name
     for person in User.objects.filter(pk__in=ids, is_active=True):
         # The text stays on the site: emails about a support circle carry no content.
         notify(

@@ -120,6 +120,7 @@ def schedule_series(circle, by, **fields) -> MeetupSeries:
     series = MeetupSeries.objects.create(circle=circle, created_by=by, **fields)
     _materialise(series)
     first = series.occurrences.order_by("starts_at").first()
+    assert first is not None  # _materialise creates at least one occurrence
     _notify_members(
         circle.pk,
         Kind.MEETUP,

@@ -5,6 +5,8 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from connect.circles.models import Circle
+
 from .models import ModerationAction, Report
 
 Action = ModerationAction.Kind
@@ -48,7 +50,9 @@ class ActionForm(forms.Form):
     acts and on what; the reason is always required."""
 
     kind = forms.ChoiceField(label="Action", widget=forms.RadioSelect)
-    circle = forms.ModelChoiceField(queryset=None, required=False, label="Circle")
+    circle: "forms.ModelChoiceField[Circle]" = forms.ModelChoiceField(
+        queryset=None, required=False, label="Circle"
+    )
     person = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Person")
     message = forms.IntegerField(
         required=False, min_value=1, label="Message number (only to hide a message)"

@@ -77,7 +77,7 @@ class TargetNotFound(ModerationError):
 
 _R = Report.Reason
 # The reasons that fit each kind of target, in the order the form offers them.
-REASONS_FOR = {
+REASONS_FOR: dict[str, list[Report.Reason]] = {
     Report.TargetType.MEMBER: [
         _R.HARASSMENT,
         _R.HATE,
@@ -302,13 +302,14 @@ def _apply(entry: ModerationAction, actor, *, user, circle, message):
         Message.objects.filter(pk=message.pk).update(hidden_at=timezone.now(), hidden_by=actor)
         broadcast_message_changed(message.pk)
     elif kind == Action.MUTE:
+        assert entry.ends_at is not None  # moderation_act refuses a mute without an end
         Mute.objects.create(
             circle=circle, user=user, ends_at=entry.ends_at, reason=entry.reason, created_by=actor
         )
     elif kind == Action.REMOVE:
         membership = active_membership(user, circle.pk)
-        if membership is not None:  # take_action checked that they are a member
-            membership_end(membership, MembershipEndReason.REMOVED)
+        assert membership is not None  # take_action checked that they are a member
+        membership_end(membership, MembershipEndReason.REMOVED)
     elif kind == Action.SUSPEND:
         Suspension.objects.create(
             user=user,
@@ -381,13 +382,14 @@ def _tell_the_person(entry: ModerationAction, user, circle, warning) -> None:
     """What happened, why, and how to appeal."""
     where = f" in {circle.name}" if circle is not None else ""
     until = f" until {entry.ends_at:%d %B %Y %H:%M} UTC" if entry.ends_at else ""
-    what = {
+    texts: dict[str, str] = {
         Action.WARN: "You have received a warning",
         Action.HIDE_MESSAGE: f"One of your messages{where} was hidden",
         Action.MUTE: f"You are muted{where}{until}: you can read but not post",
         Action.REMOVE: f"You were removed from {circle.name if circle else 'a circle'}",
         Action.SUSPEND: f"Your account is suspended{until or ' until further notice'}",
-    }[entry.kind]
+    }
+    what = texts[entry.kind]
     if entry.kind == Action.SUSPEND:
         # A suspended person cannot log in, so the email carries a signed appeal link.
         url = reverse("moderation:appeal_by_link", args=[appeal_link_token(entry.pk)])
@@ -466,15 +468,19 @@ def decide_appeal(moderator, appeal: Appeal, overturn: bool, reason: str) -> Mod
 
 def _undo(action: ModerationAction) -> None:
     now = timezone.now()
+    # moderation_act records the person, circle and message each kind acts on.
     if action.kind == Action.SUSPEND:
+        assert action.target_user_id is not None
         Suspension.objects.filter(user_id=action.target_user_id, lifted_at__isnull=True).update(
             lifted_at=now
         )
     elif action.kind == Action.MUTE:
+        assert action.target_user_id is not None and action.circle_id is not None
         Mute.objects.filter(
             user_id=action.target_user_id, circle_id=action.circle_id, lifted_at__isnull=True
         ).update(lifted_at=now)
     elif action.kind == Action.HIDE_MESSAGE:
+        assert action.message_id is not None
         Message.objects.filter(pk=action.message_id).update(hidden_at=None, hidden_by=None)
         broadcast_message_changed(action.message_id)
     elif action.kind == Action.WARN:

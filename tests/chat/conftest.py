@@ -56,6 +56,18 @@ def circle_members(db):
 FUZZ_COUNTS: dict[str, int] = {}
 
 
+def pytest_sessionfinish(session):
+    """Under pytest-xdist a worker hands its counts to the main process."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["chat_fuzz_counts"] = dict(FUZZ_COUNTS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    for action, n in getattr(node, "workeroutput", {}).get("chat_fuzz_counts", {}).items():
+        FUZZ_COUNTS[action] = FUZZ_COUNTS.get(action, 0) + n
+
+
 def pytest_terminal_summary(terminalreporter):
     if FUZZ_COUNTS:
         terminalreporter.section("chat socket fuzzing")

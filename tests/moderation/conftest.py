@@ -1,28 +1,14 @@
 """Fixtures for safety tests: a circle with a facilitator, members and a
 moderator who is not in it."""
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group
 
 from connect.chat.models import Message
 from connect.circles.models import Membership
 from tests.factories import CircleFactory, MembershipFactory, OnboardedUserFactory
+from tests.seed import moderators_group
 
-
-def moderators_group():
-    """The group from the data migration (re-created if a transactional test
-    elsewhere flushed the tables)."""
-    group = Group.objects.filter(name="Moderators").first()
-    if group is None or not group.permissions.filter(codename="moderate").exists():
-        migration = import_module(
-            "connect.moderation.migrations.0003_moderators_group_and_audit_trigger"
-        )
-        migration.create_group(django_apps, None)
-        group = Group.objects.get(name="Moderators")
-    return group
+__all__ = ["moderators_group"]
 
 
 @pytest.fixture
