@@ -23,4 +23,4 @@ def _zone(name: str) -> ZoneInfo:
 
 def zone_or_utc(name: object) -> ZoneInfo:
     """The zone called ``name``, or UTC when it is empty or not a known zone."""
-    return _zone(name) if is_zone(name) else UTC  # type: ignore[arg-type]
+    return _zone(name) if isinstance(name, str) and is_zone(name) else UTC

@@ -302,7 +302,7 @@ def _apply(entry: ModerationAction, actor, *, user, circle, message):
         Message.objects.filter(pk=message.pk).update(hidden_at=timezone.now(), hidden_by=actor)
         broadcast_message_changed(message.pk)
     elif kind == Action.MUTE:
-        assert entry.ends_at is not None  # moderation_act refuses a mute without an end
+        assert entry.ends_at is not None  # take_action refuses a mute without an end
         Mute.objects.create(
             circle=circle, user=user, ends_at=entry.ends_at, reason=entry.reason, created_by=actor
         )
@@ -468,7 +468,7 @@ def decide_appeal(moderator, appeal: Appeal, overturn: bool, reason: str) -> Mod
 
 def _undo(action: ModerationAction) -> None:
     now = timezone.now()
-    # moderation_act records the person, circle and message each kind acts on.
+    # take_action records the person, circle and message each kind acts on.
     if action.kind == Action.SUSPEND:
         assert action.target_user_id is not None
         Suspension.objects.filter(user_id=action.target_user_id, lifted_at__isnull=True).update(
