@@ -1,59 +1,14 @@
-"""Accounts in the admin. Emails are for superusers only.
-
-Everyone else (staff who are not superusers, even with every view
-permission) browses the whole admin with people named as
-"member #<id> (<display name>)": every admin view runs inside
-``accounts.models.emails_hidden`` for them, so foreign-key columns, object
-titles and breadcrumbs never show an email, and the email fields themselves
-are left out below.
+"""Accounts in the admin. Emails are for superusers only: the admin site
+itself (``accounts.admin_site``) hides them from everyone else, and the
+email fields are left out below.
 """
-
-from functools import wraps
 
 from allauth.account.admin import EmailAddressAdmin
 from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
 
-from .models import Profile, ProfileTopic, Topic, User, emails_hidden
-
-# Views a non-superuser never opens: the change history names the staff who
-# acted by their login (an email).
-SUPERUSER_ONLY_VIEWS = {"history_view"}
-
-
-def _hide_emails_from_non_superusers(admin_view):
-    """Wrap ``AdminSite.admin_view`` so every admin page rendered for a
-    non-superuser is rendered with emails hidden."""
-
-    @wraps(admin_view)
-    def wrap(view, cacheable=False):
-        inner = admin_view(view, cacheable)
-
-        @wraps(inner)
-        def guarded(request, *args, **kwargs):
-            user = getattr(request, "user", None)
-            if user is not None and user.is_superuser:
-                return inner(request, *args, **kwargs)
-            if getattr(view, "__name__", "") in SUPERUSER_ONLY_VIEWS and user is not None:
-                if user.is_authenticated and user.is_staff:
-                    raise PermissionDenied
-            with emails_hidden():
-                response = inner(request, *args, **kwargs)
-                # Template responses render later; render them while emails are hidden.
-                if callable(getattr(response, "render", None)) and not response.is_rendered:
-                    response.render()
-            return response
-
-        return guarded
-
-    return wrap
-
-
-admin.site.admin_view = _hide_emails_from_non_superusers(  # type: ignore[method-assign]
-    admin.site.admin_view
-)
+from .models import Profile, ProfileTopic, Topic, User
 
 
 class SuperuserOnlyAdmin(admin.ModelAdmin):

@@ -39,7 +39,7 @@ SITE_URL = env.str("CONNECT_SITE_URL", default="http://127.0.0.1:8000").rstrip("
 
 INSTALLED_APPS = [
     "daphne",  # first, so runserver serves WebSockets too
-    "django.contrib.admin",
+    "accounts.admin_config.ConnectAdminConfig",  # django.contrib.admin, our admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
