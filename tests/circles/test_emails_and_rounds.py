@@ -15,7 +15,7 @@ from connect.circles.tasks import (
     requeue_invitation_emails,
     send_invitation_email,
 )
-from connect.notifications.services import preference_for
+from connect.notifications.selectors import notification_preference_for
 from tests.circles.helpers import active_circle, make_seekers
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_a_retried_task_never_sends_twice(hooks):
 
 def test_quiet_hours_defer_then_release(hooks, settings):
     inv = _invitation(hooks, timezone="Asia/Tokyo")
-    pref = preference_for(inv.user)
+    pref = notification_preference_for(inv.user)
     now_tokyo = timezone.now().astimezone(__import__("zoneinfo").ZoneInfo("Asia/Tokyo"))
     pref.quiet_start = (now_tokyo - timedelta(hours=1)).time().replace(second=0, microsecond=0)
     pref.quiet_end = (now_tokyo + timedelta(hours=1)).time().replace(second=0, microsecond=0)
@@ -59,7 +59,7 @@ def test_quiet_hours_defer_then_release(hooks, settings):
 
 def test_people_who_turned_off_invitation_emails_get_none(hooks):
     inv = _invitation(hooks)
-    pref = preference_for(inv.user)
+    pref = notification_preference_for(inv.user)
     pref.email_kinds = ["circle"]
     pref.save()
     assert send_invitation_email(inv.pk) == "not-wanted"

@@ -110,9 +110,9 @@ def test_deletion_on_postgres_leaves_the_audit_trigger_untouched(moderator, memb
     Emails are switched off here: connect.notifications.tasks locks the row with
     select_for_update() + select_related("user__profile"), which PostgreSQL
     refuses (outer join); reported to the lead rather than changed here."""
-    from connect.notifications.services import preference_for
+    from connect.notifications.selectors import notification_preference_for
 
-    pref = preference_for(member)
+    pref = notification_preference_for(member)
     pref.email_kinds = []
     pref.save()
     take_action(moderator, "warn", reason="Be kind", user=member)
