@@ -149,7 +149,7 @@ def test_people_in_a_circle_of_the_same_topics_are_not_seekers():
 
 def test_blocks_and_past_partners_reach_the_engine(hooks):
     from accounts.selectors import week_start_utc
-    from connect.moderation.models import Block
+    from connect.safety.models import Block
 
     a, b, c = make_seekers(3)
     Block.objects.create(blocker=a, blocked=b)
