@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from connect.moderation.selectors import active_suspension
+from .signals import login_requested
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,19 +27,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().send_mail(template_prefix, email, {**context, "site_url": settings.SITE_URL})
 
     def pre_login(self, request, user, **kwargs):
-        """Refuse to log in a person with an active suspension, and say why."""
-        suspension = active_suspension(user.pk)
-        if suspension is not None:
-            from allauth.account.internal.stagekit import clear_login
+        """Refuse to log in a person another app holds back (a suspension), and say why."""
+        for _receiver, refusal in login_requested.send(sender=self.__class__, user=user):
+            if refusal:
+                from allauth.account.internal.stagekit import clear_login
 
-            clear_login(request)
-            until = f" until {suspension.ends_at:%d %B %Y %H:%M} UTC" if suspension.ends_at else ""
-            messages.error(
-                request,
-                f"Your account is suspended{until}, so you can't log in. "
-                "You can appeal by replying to the email we sent you.",
-            )
-            return redirect("account_login")
+                clear_login(request)
+                messages.error(request, refusal)
+                return redirect("account_login")
         return super().pre_login(request, user, **kwargs)
 
 

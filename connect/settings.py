@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "connect.core",
     "connect.notifications",
+    "connect.safety",
     "connect.circles",
     "connect.meetups",
     "connect.chat",

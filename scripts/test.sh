@@ -5,7 +5,7 @@
 #   2. Debian's chromium for the browser tests (installed if missing)
 #   3. PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (started, or
 #      installed and started, if they are not answering)
-#   4. ruff, mypy, makemigrations --check, check --deploy in production mode
+#   4. ruff, mypy, import-linter, makemigrations --check, check --deploy in production mode
 #   5. pytest in three passes:
 #        a. embedded defaults (SQLite, no Redis)   -m "not postgres and not redis and not browser"
 #           in $CONNECT_TEST_WORKERS pytest-xdist workers (default 2; 0 = one process)
@@ -107,6 +107,8 @@ static_checks() {
   "$VENV/bin/ruff" format --check .
   say "mypy (django-stubs; connect.matching strict)"
   "$VENV/bin/mypy" connect accounts
+  say "import-linter (the layers, the engine without Django, no cycles between apps)"
+  "$VENV/bin/lint-imports"
   say "makemigrations --check"
   "$VENV/bin/python" manage.py makemigrations --check --dry-run
   say "check --deploy (production settings)"

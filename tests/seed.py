@@ -16,6 +16,7 @@ from accounts.models import Topic
 
 SEED_TOPICS = "accounts.migrations.0002_seed_topics"
 MODERATORS_GROUP = "connect.moderation.migrations.0003_moderators_group_and_audit_trigger"
+SAFETY_MODELS_MOVED = "connect.safety.migrations.0001_initial"
 
 
 def restore_seed_rows() -> None:
@@ -26,6 +27,9 @@ def restore_seed_rows() -> None:
         import_module(SEED_TOPICS).seed(apps, None)
     if not Group.objects.filter(name="Moderators", permissions__codename="moderate").exists():
         import_module(MODERATORS_GROUP).create_group(apps, None)
+        # The group's permissions on blocks, mutes, suspensions and warnings
+        # follow those models to the safety app, as on a migrated database.
+        import_module(SAFETY_MODELS_MOVED).move_content_types(apps, None)
 
 
 def moderators_group() -> Group:

@@ -40,17 +40,9 @@ from connect.circles.models import Invitation, JoinRequest, Membership
 from connect.circles.tokens import make_token
 from connect.meetups import services as meetups
 from connect.meetups.models import Mode
-from connect.moderation.models import (
-    Appeal,
-    Block,
-    CrisisAlert,
-    ModerationAction,
-    ModerationWarning,
-    Mute,
-    Report,
-    Suspension,
-)
+from connect.moderation.models import Appeal, CrisisAlert, ModerationAction, Report
 from connect.moderation.services import appeal_link_token
+from connect.safety.models import Block, ModerationWarning, Mute, Suspension
 from tests.factories import (
     CircleFactory,
     MembershipFactory,

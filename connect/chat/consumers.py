@@ -25,7 +25,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.urls import reverse
 
-from connect.moderation.selectors import blocked_ids
+from connect.safety.selectors import blocked_ids
 
 from . import presence, realtime, selectors, services
 from .payloads import message_payload

@@ -1,6 +1,6 @@
 from django import forms
 
-from connect.moderation.models import Report
+from connect.safety.reports import ReportReason
 
 from .models import MAX_MESSAGE_LENGTH
 
@@ -14,7 +14,7 @@ class MessageForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    reason = forms.ChoiceField(label="What is wrong?", choices=Report.Reason.choices)
+    reason = forms.ChoiceField(label="What is wrong?", choices=ReportReason.choices)
     note = forms.CharField(
         label="Anything the moderators should know (optional)",
         required=False,

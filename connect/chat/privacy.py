@@ -9,6 +9,7 @@ from accounts.erasure import erasable_name, without_mention
 
 from . import presence
 from .models import Message, ReadState
+from .realtime import CLOSE_NOT_AUTHENTICATED, close_user_sockets
 
 
 def export_personal_data(user) -> dict:
@@ -39,6 +40,7 @@ def erase_personal_data(user) -> None:
     circle_ids = list(ReadState.objects.filter(user=user).values_list("circle_id", flat=True))
     circle_ids += list(user.memberships.values_list("circle_id", flat=True))
     presence.clear_user(user.pk, set(circle_ids))
+    close_user_sockets(user.pk, CLOSE_NOT_AUTHENTICATED)
     ReadState.objects.filter(user=user).delete()
     name = erasable_name(user)
     if name:

@@ -6,8 +6,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from connect.circles.models import Membership
-from connect.moderation.models import ModerationWarning, Mute, Suspension
-from connect.moderation.selectors import blocked_ids, is_suspended
+from connect.safety.models import ModerationWarning, Mute, Suspension
+from connect.safety.selectors import blocked_ids, is_suspended
 
 from . import presence
 from .models import Message, ReadState

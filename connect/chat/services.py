@@ -2,6 +2,7 @@
 and the no-JavaScript views behave the same and are tested through one path."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -9,12 +10,13 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from connect.moderation.crisis_language import contains_crisis_language
-from connect.moderation.models import Report
-from connect.moderation.selectors import blocked_ids
-from connect.moderation.services import ModerationError, ReportRateLimited, file_report
 from connect.notifications.models import Kind
 from connect.notifications.services import notify
+from connect.safety.crisis_language import contains_crisis_language
+from connect.safety.reports import ReportReason
+from connect.safety.selectors import blocked_ids
+from connect.safety.services import ReportRateLimited, SafetyError
+from connect.safety.signals import message_report_requested
 
 from . import ratelimit, selectors
 from .mentions import mentioned_ids
@@ -82,7 +84,7 @@ _ACCESS_TEXT = {
 
 def warning_error(user_id: int) -> ChatError:
     """The refusal of a write while a moderators' warning is unread, linking to it."""
-    from connect.moderation.selectors import pending_warning
+    from connect.safety.selectors import pending_warning
 
     warning = pending_warning(user_id)
     url = reverse("moderation:warning", args=[warning.pk]) if warning else reverse("dashboard")
@@ -209,10 +211,10 @@ def delete_message(user, circle_id: int, message_id) -> Message:
     return message
 
 
-def report_message(user, circle_id: int, message_id, reason: str, note: str = "") -> Report:
+def report_message(user, circle_id: int, message_id, reason: str, note: str = "") -> Any:
     """Report a message to the moderators (moderation's hourly allowance applies)."""
     require_access(user, circle_id, to_post=False)
-    if not isinstance(reason, str) or reason not in Report.Reason.values:
+    if not isinstance(reason, str) or reason not in ReportReason.values:
         raise ChatError("invalid", "Choose a reason for the report.")
     note = clean_text(note, what="The note")
     if len(note) > 2000:
@@ -224,21 +226,21 @@ def report_message(user, circle_id: int, message_id, reason: str, note: str = ""
         raise ChatError("not_found", "That message is not in this circle.")
     if message.author_id == user.pk:
         raise ChatError("own_message", "You cannot report your own message.")
-    existing = Report.objects.filter(
-        reporter=user,
-        target_type=Report.TargetType.MESSAGE,
-        target_id=message.pk,
-        status=Report.Status.OPEN,
-    ).first()
-    if existing:
-        return existing
     # One set of reporting rules and one hourly allowance for the whole site.
+    # The moderation workflow answers (returning the reporter's open report on
+    # this message, if any, rather than a second one).
     try:
-        return file_report(user, Report.TargetType.MESSAGE, message.pk, reason, note)
+        answers = message_report_requested.send(
+            sender=Message, reporter=user, message_id=message.pk, reason=reason, note=note
+        )
     except ReportRateLimited as exc:
         raise ChatError("rate_limited", str(exc)) from exc
-    except ModerationError as exc:
+    except SafetyError as exc:
         raise ChatError("invalid", str(exc)) from exc
+    reports = [report for _receiver, report in answers if report is not None]
+    if not reports:
+        raise ChatError("invalid", "Reports can't be sent right now.")
+    return reports[0]
 
 
 def _mark_read(user, circle_id: int, message_id: int) -> None:

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from accounts.models import Profile, ProfileTopic
 from accounts.selectors import week_start_utc
-from connect.moderation.models import Suspension
-from connect.moderation.selectors import block_map
+from connect.safety.models import Suspension
+from connect.safety.selectors import block_map
 
 from . import engine
 from .models import Circle, Invitation, MatchRound, Membership, RoundLock

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
-from connect.moderation.models import Block
+from connect.safety.models import Block
 
 from .geo import rounded_km
 from .models import Circle, Invitation, JoinRequest, Membership

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from connect.notifications.models import Kind
 from connect.notifications.quiet_hours import quiet_until
-from connect.notifications.services import preference_for
+from connect.notifications.selectors import notification_preference_for
 
 from .emails import build_message, send_message
 from .models import Invitation
@@ -84,7 +84,7 @@ def send_invitation_email(self, invitation_id: int) -> str:
             inv.email_status = Invitation.EmailStatus.NONE
             inv.save(update_fields=["email_status"])
             return "not-pending"
-        pref = preference_for(inv.user)
+        pref = notification_preference_for(inv.user)
         if Kind.INVITATION not in pref.email_kinds or not inv.user.is_active:
             inv.email_status = Invitation.EmailStatus.NONE
             inv.save(update_fields=["email_status"])

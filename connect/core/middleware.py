@@ -8,7 +8,7 @@ from django.core.exceptions import DisallowedHost
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from connect.moderation.selectors import active_suspension
+from connect.safety.selectors import active_suspension
 
 
 class SuspendedUserMiddleware:

@@ -11,7 +11,7 @@ from accounts.models import Profile
 from accounts.selectors import SLOTS_PER_WEEK, has_agreed, local_cell, week_start_utc
 from connect.circles.models import Circle, Membership
 from connect.circles.selectors import active_membership
-from connect.moderation.selectors import blocked_ids, is_suspended
+from connect.safety.selectors import blocked_ids, is_suspended
 
 from .models import RSVP, CheckIn, Feedback, MeetupPreference, Occurrence
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from accounts.selectors import has_agreed
 from connect.circles.models import Membership
-from connect.moderation.selectors import is_suspended
 from connect.notifications.models import Kind
 from connect.notifications.services import notify
+from connect.safety.selectors import is_suspended
 
 from . import recurrence
 from .models import RSVP, CheckIn, Feedback, FeedToken, MeetupSeries, Occurrence

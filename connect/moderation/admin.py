@@ -7,47 +7,9 @@ form would skip all of that, so nothing here can be added, changed or deleted.
 
 from django.contrib import admin
 
-from .models import (
-    Appeal,
-    Block,
-    CrisisAlert,
-    ModerationAction,
-    ModerationWarning,
-    Mute,
-    Report,
-    Suspension,
-)
+from connect.safety.admin import ReadOnlyAdmin
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    actions = None  # not even the bulk "delete selected" action
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Block)
-class BlockAdmin(ReadOnlyAdmin):
-    list_display = ["id", "blocker", "blocked", "created_at"]
-    list_select_related = ["blocker__profile", "blocked__profile"]
-
-
-@admin.register(Suspension)
-class SuspensionAdmin(ReadOnlyAdmin):
-    list_display = ["id", "user", "starts_at", "ends_at", "lifted_at"]
-    list_select_related = ["user__profile"]
-
-
-@admin.register(Mute)
-class MuteAdmin(ReadOnlyAdmin):
-    list_display = ["id", "user", "circle", "ends_at", "lifted_at"]
-    list_select_related = ["user__profile", "circle"]
+from .models import Appeal, CrisisAlert, ModerationAction, Report
 
 
 @admin.register(Report)
@@ -66,12 +28,6 @@ class AppealAdmin(ReadOnlyAdmin):
 class CrisisAlertAdmin(ReadOnlyAdmin):
     list_display = ["id", "circle", "status", "created_at"]
     list_filter = ["status"]
-
-
-@admin.register(ModerationWarning)
-class ModerationWarningAdmin(ReadOnlyAdmin):
-    list_display = ["id", "user", "created_at", "acknowledged_at"]
-    list_select_related = ["user__profile"]
 
 
 @admin.register(ModerationAction)

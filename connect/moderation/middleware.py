@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 
-from .selectors import pending_warning
+from connect.safety.selectors import pending_warning
 
 # Pages a warned person can still open: the warning itself, appeals, help, logout.
 ALLOWED_PREFIXES = ("/safety/", "/help/", "/accounts/logout/", "/static/", "/healthz/")

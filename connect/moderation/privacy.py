@@ -1,6 +1,6 @@
 """Export and erasure for the account, profile, notifications and safety records.
 
-The data-rights service (``connect.moderation.data_rights``) calls every
+The data-rights service (``accounts.data_rights``) calls every
 app's ``privacy`` module; this one covers the data no other app owns. What is
 left out on purpose: who reported the person, who blocked them, and which
 moderator acted (only the role), so an export can never expose a reporter.
@@ -10,17 +10,9 @@ from django.db.models import Q
 
 from accounts.erasure import FORMER_MEMBER, erasable_name, without_name
 from connect.notifications.models import Notification, NotificationPreference
+from connect.safety.models import Block, ModerationWarning, Mute, Suspension
 
-from .models import (
-    Appeal,
-    Block,
-    CrisisAlert,
-    ModerationAction,
-    ModerationWarning,
-    Mute,
-    Report,
-    Suspension,
-)
+from .models import Appeal, CrisisAlert, ModerationAction, Report
 
 PROFILE_FIELDS = [
     "display_name",
@@ -205,6 +197,13 @@ def erase_personal_data(user) -> None:
     """Erase what this module owns. The user row itself is deleted afterwards by
     the data-rights service; reports the person filed stay, anonymous."""
     _forget_name_in_others_rows(user)
+    ModerationAction.objects.create(
+        kind=ModerationAction.Kind.ACCOUNT_DELETED,
+        actor_id=user.pk,
+        actor_role="self",
+        target_user_id=user.pk,
+        reason="The person deleted their account.",
+    )
     Notification.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     Block.objects.filter(blocker=user).delete()

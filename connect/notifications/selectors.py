@@ -1,6 +1,6 @@
 """Reads of notifications."""
 
-from .models import Notification
+from .models import Notification, NotificationPreference
 
 
 def unread_count(user) -> int:
@@ -11,3 +11,9 @@ def unread_count(user) -> int:
 
 def notifications_for(user, limit: int = 50):
     return Notification.objects.filter(user=user)[:limit]
+
+
+def notification_preference_for(user) -> NotificationPreference:
+    """The person's notification settings (created with the defaults on first read)."""
+    pref, _ = NotificationPreference.objects.get_or_create(user=user)
+    return pref

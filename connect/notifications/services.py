@@ -3,18 +3,15 @@
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Notification, NotificationPreference
-
-
-def preference_for(user) -> NotificationPreference:
-    pref, _ = NotificationPreference.objects.get_or_create(user=user)
-    return pref
+from .models import Notification
+from .selectors import notification_preference_for
+from .tasks import send_notification_email
 
 
 def notify(user, kind: str, title: str, body: str = "", url: str = "", email: bool = True):
     """Record an in-app notification and, if the person wants this kind by
     email, queue the email after the surrounding transaction commits."""
-    wants_email = email and kind in preference_for(user).email_kinds and user.is_active
+    wants_email = email and kind in notification_preference_for(user).email_kinds and user.is_active
     note = Notification.objects.create(
         user=user,
         kind=kind,
@@ -26,13 +23,11 @@ def notify(user, kind: str, title: str, body: str = "", url: str = "", email: bo
         ),
     )
     if wants_email:
-        from .tasks import send_notification_email
-
         transaction.on_commit(lambda: send_notification_email.delay(note.pk))
     return note
 
 
-def mark_read(user, notification_ids=None) -> int:
+def notifications_mark_read(user, notification_ids=None) -> int:
     """Mark some (or all) of ``user``'s unread notifications read."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_ids is not None:

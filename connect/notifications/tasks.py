@@ -15,7 +15,7 @@ from django.utils import timezone
 from .emails import send_notification
 from .models import Notification
 from .quiet_hours import quiet_until
-from .services import preference_for
+from .selectors import notification_preference_for
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def send_notification_email(self, notification_id: int) -> str:
             return "skipped"
         if note.email_not_before and note.email_not_before > now:
             return "not-yet"
-        pref = preference_for(note.user)
+        pref = notification_preference_for(note.user)
         until = quiet_until(now, note.user.profile.timezone, pref.quiet_start, pref.quiet_end)
         if until is not None:
             note.email_status = Notification.EmailStatus.DEFERRED

@@ -4,8 +4,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .forms import PreferenceForm
-from .selectors import notifications_for
-from .services import mark_read, preference_for
+from .selectors import notification_preference_for, notifications_for
+from .services import notifications_mark_read
 
 
 @login_required
@@ -20,13 +20,13 @@ def notification_list(request):
 @login_required
 @require_POST
 def notification_mark_all_read(request):
-    mark_read(request.user)
+    notifications_mark_read(request.user)
     return redirect("notifications:list")
 
 
 @login_required
 def notification_preferences(request):
-    pref = preference_for(request.user)
+    pref = notification_preference_for(request.user)
     form = PreferenceForm(request.POST or None, instance=pref)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from connect.moderation.models import Suspension
+from connect.safety.models import Suspension
 from tests.factories import OnboardedUserFactory, UserFactory
 
 PASSWORD = "a-good-long-passphrase"

@@ -13,7 +13,8 @@ from connect.chat.consumers import MAX_FRAME_BYTES
 from connect.chat.models import Message
 from connect.circles.models import Membership
 from connect.circles.services.lifecycle import membership_end
-from connect.moderation.models import Block, Mute, Report, Suspension
+from connect.moderation.models import Report
+from connect.safety.models import Block, Mute, Suspension
 from tests.chat.conftest import connected, make_communicator, receive_until, session_cookie
 from tests.factories import OnboardedUserFactory
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from connect.chat import realtime, services
 from connect.chat.models import Message
-from connect.moderation.models import ModerationWarning, Report
-from connect.moderation.services import block_user, unblock_user
+from connect.moderation.models import Report
+from connect.safety.models import ModerationWarning
+from connect.safety.services import block_create, block_delete
 from tests.chat.conftest import connected, make_communicator, receive_until
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -53,7 +54,7 @@ async def test_hole_7_block_and_unblock_reach_open_sockets_without_a_ping(cookie
     cy, _ = await connected(circle.pk, c["Cy"])
     await frames_until(ana, lambda f: f["type"] == "presence" and len(f["online"]) == 3)
 
-    await dba(block_user)(people["Ana"], people["Ben"])
+    await dba(block_create)(people["Ana"], people["Ben"])
     # Everything Cy says now reaches Ana after the block event was handled.
     await cy.send_json_to({"action": "send", "body": "marker"})
     before_marker = await frames_until(ana, message_with("marker"))
@@ -78,7 +79,7 @@ async def test_hole_7_block_and_unblock_reach_open_sockets_without_a_ping(cookie
     assert presences and "Ana" not in presence_names(presences[-1])
 
     # Lifting the block shows each to the other again, also at once.
-    await dba(unblock_user)(people["Ana"], people["Ben"].pk)
+    await dba(block_delete)(people["Ana"], people["Ben"].pk)
     frames = await frames_until(
         ana, lambda f: f["type"] == "presence" and "Ben" in presence_names(f)
     )
@@ -93,7 +94,7 @@ async def test_hole_7_the_blocked_side_is_told_too(cookies):
     circle, people, c = cookies
     ana, _ = await connected(circle.pk, c["Ana"])
     ben, _ = await connected(circle.pk, c["Ben"])
-    await dba(block_user)(people["Ben"], people["Ana"])
+    await dba(block_create)(people["Ben"], people["Ana"])
     await ana.send_json_to({"action": "send", "body": "not for Ben"})
     await receive_until(ana, "ack")
     await ana.send_json_to({"action": "typing"})
@@ -276,7 +277,7 @@ async def test_hole_1_socket_report_of_blocked_deleted_or_hidden_answers_like_mi
         }
         Message.objects.filter(pk=made["deleted"].pk).update(deleted_at=timezone.now())
         Message.objects.filter(pk=made["hidden"].pk).update(hidden_at=timezone.now())
-        block_user(people["Ana"], people["Cy"])
+        block_create(people["Ana"], people["Cy"])
         return {k: m.pk for k, m in made.items()}
 
     ids = await dba(setup)()

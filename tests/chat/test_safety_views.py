@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from connect.chat import selectors, services
 from connect.chat.models import Message
-from connect.moderation.models import Block, ModerationWarning, Report
+from connect.moderation.models import Report
 from connect.notifications.models import Notification
+from connect.safety.models import Block, ModerationWarning
 
 pytestmark = pytest.mark.django_db
 

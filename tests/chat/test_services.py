@@ -10,10 +10,11 @@ from connect.chat.mentions import mentioned_ids
 from connect.chat.models import MAX_MESSAGE_LENGTH, Message, ReadState
 from connect.chat.signals import message_posted
 from connect.circles.services.lifecycle import membership_end
-from connect.moderation.models import Block, Mute, Report, Suspension
+from connect.moderation.models import Report
 from connect.moderation.services import REPORTS_PER_HOUR
 from connect.notifications.models import Notification
-from connect.notifications.services import preference_for
+from connect.notifications.selectors import notification_preference_for
+from connect.safety.models import Block, Mute, Suspension
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,7 @@ def test_report_creates_a_moderation_report_and_is_rate_limited(circle_members):
 
 def test_mentions_by_display_name_notify_in_app_and_email_only_if_chosen(circle_members):
     circle, people = circle_members
-    pref = preference_for(people["Cy"])
+    pref = notification_preference_for(people["Cy"])
     pref.email_kinds = [*pref.email_kinds, "mention"]
     pref.save()
     services.post_message(people["Ana"], circle.pk, "@ben and @Cy, see you! @Ana @nobody")

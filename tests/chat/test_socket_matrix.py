@@ -13,8 +13,9 @@ from django.utils import timezone
 from connect.chat import realtime
 from connect.chat.models import Message, ReadState
 from connect.circles.models import Membership
-from connect.moderation.models import Block, ModerationWarning, Mute, Report, Suspension
+from connect.moderation.models import Report
 from connect.notifications.models import Notification
+from connect.safety.models import Block, ModerationWarning, Mute, Suspension
 from tests.chat.conftest import make_communicator, receive_until, session_cookie
 from tests.factories import CircleFactory, MembershipFactory, OnboardedUserFactory
 

@@ -156,7 +156,7 @@ def test_muted_member_sees_the_page_without_a_form(client, circle_members):
 
     from django.utils import timezone
 
-    from connect.moderation.models import Mute
+    from connect.safety.models import Mute
 
     circle, people = circle_members
     Mute.objects.create(

@@ -13,7 +13,7 @@ from connect.circles import services
 from connect.circles.models import Circle, Invitation, JoinRequest, Membership
 from connect.circles.rounds import gather_seekers, run_round
 from connect.circles.tokens import SALT
-from connect.moderation.models import Suspension
+from connect.safety.models import Suspension
 from tests.circles.helpers import active_circle, links_for, make_seekers
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +171,7 @@ def test_join_request_to_a_closed_circle(client):
 
 
 def test_join_request_when_not_taking_requests_or_blocked():
-    from connect.moderation.models import Block
+    from connect.safety.models import Block
 
     circle = active_circle(members=4)
     person = make_seekers(1)[0]

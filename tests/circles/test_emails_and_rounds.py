@@ -15,7 +15,7 @@ from connect.circles.tasks import (
     requeue_invitation_emails,
     send_invitation_email,
 )
-from connect.notifications.services import preference_for
+from connect.notifications.selectors import notification_preference_for
 from tests.circles.helpers import active_circle, make_seekers
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_a_retried_task_never_sends_twice(hooks):
 
 def test_quiet_hours_defer_then_release(hooks, settings):
     inv = _invitation(hooks, timezone="Asia/Tokyo")
-    pref = preference_for(inv.user)
+    pref = notification_preference_for(inv.user)
     now_tokyo = timezone.now().astimezone(__import__("zoneinfo").ZoneInfo("Asia/Tokyo"))
     pref.quiet_start = (now_tokyo - timedelta(hours=1)).time().replace(second=0, microsecond=0)
     pref.quiet_end = (now_tokyo + timedelta(hours=1)).time().replace(second=0, microsecond=0)
@@ -59,7 +59,7 @@ def test_quiet_hours_defer_then_release(hooks, settings):
 
 def test_people_who_turned_off_invitation_emails_get_none(hooks):
     inv = _invitation(hooks)
-    pref = preference_for(inv.user)
+    pref = notification_preference_for(inv.user)
     pref.email_kinds = ["circle"]
     pref.save()
     assert send_invitation_email(inv.pk) == "not-wanted"
@@ -149,7 +149,7 @@ def test_people_in_a_circle_of_the_same_topics_are_not_seekers():
 
 def test_blocks_and_past_partners_reach_the_engine(hooks):
     from accounts.selectors import week_start_utc
-    from connect.moderation.models import Block
+    from connect.safety.models import Block
 
     a, b, c = make_seekers(3)
     Block.objects.create(blocker=a, blocked=b)

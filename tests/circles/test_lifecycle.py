@@ -20,6 +20,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.data_rights import delete_account
 from accounts.models import Profile
 from connect.chat.realtime import CLOSE_MEMBERSHIP_ENDED, user_group
 from connect.circles.models import (
@@ -35,7 +36,6 @@ from connect.circles.services.lifecycle import (
     membership_leave,
 )
 from connect.circles.signals import membership_ended
-from connect.moderation.data_rights import delete_account
 from connect.moderation.models import ModerationAction
 from connect.moderation.services import leave_to_be_rematched, take_action
 from connect.notifications.models import Notification

@@ -7,8 +7,8 @@ from django.urls import reverse
 from connect.circles import services
 from connect.circles.models import Circle, Invitation, JoinRequest, Membership
 from connect.circles.rounds import run_round
-from connect.moderation.models import Block
 from connect.notifications.models import Notification
+from connect.safety.models import Block
 from tests.circles.helpers import active_circle, links_for, make_seekers
 
 pytestmark = pytest.mark.django_db

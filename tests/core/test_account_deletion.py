@@ -6,8 +6,8 @@ import pytest
 from django.apps import apps
 from django.db import connection, models
 
+from accounts.data_rights import delete_account
 from connect.chat.models import Message
-from connect.moderation.data_rights import delete_account
 from connect.notifications.models import Notification
 from tests.core.world import ABOUT, EMAIL, LAT, LON, NAME, NOTE, build_world
 

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import User
-from connect.moderation.models import Suspension
+from connect.safety.models import Suspension
 from tests.core.world import build_world
 from tests.factories import UserFactory
 
@@ -79,7 +79,7 @@ def test_hole_4_moderation_models_are_read_only_in_admin(client, staff_viewer):
         client.force_login(actor)
         before = Suspension.objects.count()
         response = client.post(
-            reverse("admin:moderation_suspension_add"),
+            reverse("admin:safety_suspension_add"),
             {
                 "user": target.pk,
                 "starts_at_0": timezone.now().date().isoformat(),
@@ -99,6 +99,6 @@ def test_hole_4_moderation_models_are_read_only_in_admin(client, staff_viewer):
             assert not model_admin.has_delete_permission(request), name
         suspension = Suspension.objects.first()
         client.post(
-            reverse("admin:moderation_suspension_delete", args=[suspension.pk]), {"post": "yes"}
+            reverse("admin:safety_suspension_delete", args=[suspension.pk]), {"post": "yes"}
         )
         assert Suspension.objects.filter(pk=suspension.pk).exists()

@@ -48,7 +48,7 @@ def test_dashboard_shows_circles(client, membership):
 def test_suspended_person_is_logged_out_but_still_reaches_crisis_help(client, member_user):
     from django.utils import timezone
 
-    from connect.moderation.models import Suspension
+    from connect.safety.models import Suspension
 
     client.force_login(member_user)
     Suspension.objects.create(user=member_user, starts_at=timezone.now(), reason="test")

@@ -11,17 +11,10 @@ from connect.circles import services as circles
 from connect.circles.models import Circle, Membership
 from connect.meetups import services as meetups
 from connect.meetups.models import Frequency, Mode
-from connect.moderation import services as moderation
-from connect.moderation.models import (
-    Appeal,
-    CrisisAlert,
-    ModerationAction,
-    ModerationWarning,
-    Mute,
-    Report,
-    Suspension,
-)
+from connect.moderation.models import Appeal, CrisisAlert, ModerationAction, Report
 from connect.notifications.models import Notification, NotificationPreference
+from connect.safety.models import ModerationWarning, Mute, Suspension
+from connect.safety.services import block_create
 from tests.factories import CircleFactory, MembershipFactory, OnboardedUserFactory, UserFactory
 
 NAME = "Quillon Marsh"
@@ -117,8 +110,8 @@ def build_world() -> World:
     meetups.issue_feed_token(person)
 
     # Safety records around the person.
-    moderation.block_user(person, members[1])
-    moderation.block_user(other_fac, person)  # blocked after asking to join
+    block_create(person, members[1])
+    block_create(other_fac, person)  # blocked after asking to join
     Report.objects.create(
         reporter=members[0],
         target_type=Report.TargetType.MESSAGE,

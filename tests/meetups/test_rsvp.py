@@ -11,8 +11,8 @@ from django.utils import timezone
 from connect.meetups import services
 from connect.meetups.models import RSVP, Occurrence
 from connect.meetups.selectors import Attendee
-from connect.moderation.models import Mute, Suspension
 from connect.notifications.models import Notification
+from connect.safety.models import Mute, Suspension
 
 
 def test_rsvp_yes_maybe_no_is_one_row_per_person(client, meetup, members):

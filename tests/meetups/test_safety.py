@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from accounts.data_rights import delete_account
 from connect.circles.models import Membership
 from connect.circles.services.lifecycle import membership_end
 from connect.meetups import services
 from connect.meetups.models import RSVP, CheckIn, Feedback, MeetupSeries, Occurrence
 from connect.moderation import queue
-from connect.moderation.data_rights import delete_account
-from connect.moderation.models import Block, Report, Suspension
+from connect.moderation.models import Report
+from connect.safety.models import Block, Suspension
 from tests.factories import CircleFactory, MembershipFactory, OnboardedUserFactory
 
 from .conftest import future_tuesday

@@ -18,10 +18,11 @@ from connect.chat.realtime import (
     user_group,
 )
 from connect.circles.models import Membership
-from connect.moderation.models import ModerationAction, ModerationWarning, Mute, Report
-from connect.moderation.selectors import is_muted, is_suspended
+from connect.moderation.models import ModerationAction, Report
 from connect.moderation.services import ModerationError, take_action
 from connect.notifications.models import Notification
+from connect.safety.models import ModerationWarning, Mute
+from connect.safety.selectors import is_muted, is_suspended
 
 Action = ModerationAction.Kind
 

@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from connect.moderation.models import Appeal, ModerationAction, Mute
-from connect.moderation.selectors import is_muted, is_suspended
+from connect.moderation.models import Appeal, ModerationAction
 from connect.moderation.services import (
     ModerationError,
     appeal_link_token,
@@ -16,6 +15,8 @@ from connect.moderation.services import (
     take_action,
 )
 from connect.notifications.models import Notification
+from connect.safety.models import Mute
+from connect.safety.selectors import is_muted, is_suspended
 
 Action = ModerationAction.Kind
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from connect.circles.models import Membership
-from connect.moderation.models import Block
-from connect.moderation.selectors import block_map, blocked_ids
+from connect.safety.models import Block
+from connect.safety.selectors import block_map, blocked_ids
 from tests.factories import MembershipFactory
 
 

@@ -5,7 +5,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from connect.moderation.models import Block, Report
+from connect.moderation.models import Report
+from connect.safety.models import Block
 
 pytestmark = [
     pytest.mark.browser,

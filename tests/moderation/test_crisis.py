@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from connect.chat.signals import message_posted
 from connect.core.crisis import resources_for
-from connect.moderation.crisis_language import contains_crisis_language
 from connect.moderation.models import CrisisAlert, ModerationAction
 from connect.notifications.models import Notification
+from connect.safety.crisis_language import contains_crisis_language
 
 
 @pytest.mark.parametrize(

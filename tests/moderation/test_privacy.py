@@ -7,10 +7,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
+from accounts.data_rights import export_all, privacy_modules
 from connect.circles.models import Membership
-from connect.moderation.data_rights import export_all, privacy_modules
-from connect.moderation.models import Block, ModerationAction, Report
+from connect.moderation.models import ModerationAction, Report
 from connect.moderation.services import file_report, take_action
+from connect.safety.models import Block
 
 User = get_user_model()
 
@@ -110,13 +111,13 @@ def test_deletion_on_postgres_leaves_the_audit_trigger_untouched(moderator, memb
     Emails are switched off here: connect.notifications.tasks locks the row with
     select_for_update() + select_related("user__profile"), which PostgreSQL
     refuses (outer join); reported to the lead rather than changed here."""
-    from connect.notifications.services import preference_for
+    from connect.notifications.selectors import notification_preference_for
 
-    pref = preference_for(member)
+    pref = notification_preference_for(member)
     pref.email_kinds = []
     pref.save()
     take_action(moderator, "warn", reason="Be kind", user=member)
-    from connect.moderation.data_rights import delete_account
+    from accounts.data_rights import delete_account
 
     user_id = delete_account(member)
     assert not User.objects.filter(pk=user_id).exists()

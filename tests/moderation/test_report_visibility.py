@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from connect.circles.models import Circle, Membership
 from connect.moderation import queue
-from connect.moderation.models import Block, Report
+from connect.moderation.models import Report
+from connect.safety.models import Block
 from tests.factories import CircleFactory, MembershipFactory, OnboardedUserFactory
 
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')

@@ -3,8 +3,9 @@
 from django.urls import reverse
 
 from connect.chat.models import Message
-from connect.moderation.models import Block, ModerationAction, ModerationWarning, Report
+from connect.moderation.models import ModerationAction, Report
 from connect.moderation.services import take_action
+from connect.safety.models import Block, ModerationWarning
 
 Action = ModerationAction.Kind
 

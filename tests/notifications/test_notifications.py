@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from connect.notifications.models import Kind, Notification
-from connect.notifications.services import notify, preference_for
+from connect.notifications.selectors import notification_preference_for
+from connect.notifications.services import notify
 from connect.notifications.tasks import release_deferred_emails, send_notification_email
 from tests.factories import OnboardedUserFactory
 
@@ -37,17 +38,19 @@ def test_preferences_choose_kinds_and_quiet_hours(client, member_user):
         {"email_kinds": ["invitation"], "quiet_start": "22:00", "quiet_end": ""},
     )
     assert b"Give both a start and an end" in response.content
-    assert preference_for(member_user).quiet_start is None  # nothing saved on bad input
+    assert (
+        notification_preference_for(member_user).quiet_start is None
+    )  # nothing saved on bad input
     client.post(
         reverse("notifications:preferences"),
         {"email_kinds": ["invitation"], "quiet_start": "22:00", "quiet_end": "07:00"},
     )
-    pref = preference_for(member_user)
+    pref = notification_preference_for(member_user)
     assert pref.email_kinds == ["invitation"] and pref.quiet_start == time(22)
 
 
 def test_only_chosen_kinds_are_emailed(member_user, django_capture_on_commit_callbacks):
-    pref = preference_for(member_user)
+    pref = notification_preference_for(member_user)
     pref.email_kinds = ["invitation"]
     pref.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -63,7 +66,7 @@ def test_quiet_hours_hold_emails_in_the_persons_zone_then_release(member_user):
     member_user.profile.timezone = "America/New_York"
     member_user.profile.save()
     ny_now = timezone.now().astimezone(ZoneInfo("America/New_York"))
-    pref = preference_for(member_user)
+    pref = notification_preference_for(member_user)
     pref.quiet_start = (ny_now - timedelta(hours=1)).time().replace(second=0, microsecond=0)
     pref.quiet_end = (ny_now + timedelta(hours=2)).time().replace(second=0, microsecond=0)
     pref.save()

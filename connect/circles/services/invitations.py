@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Profile
-from connect.moderation.selectors import is_suspended
 from connect.notifications.models import Kind
 from connect.notifications.services import notify
+from connect.safety.selectors import is_suspended
 
 from ..geo import rounded_km
 from ..models import Circle, Invitation, MatchRound, Membership

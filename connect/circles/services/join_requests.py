@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import has_agreed
-from connect.moderation.selectors import blocked_ids, is_suspended
 from connect.notifications.models import Kind
 from connect.notifications.services import notify
+from connect.safety.selectors import blocked_ids, is_suspended
 
 from ..models import Circle, JoinRequest, Membership
 from .common import (

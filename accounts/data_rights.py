@@ -1,8 +1,10 @@
 """A person's data rights: one JSON export, and account deletion.
 
 Each installed app that holds personal data provides ``<app>.privacy`` with
-``export_personal_data(user) -> dict`` and ``erase_personal_data(user)``
-(accounts' and notifications' live in ``connect.moderation.privacy``).
+``export_personal_data(user) -> dict`` and ``erase_personal_data(user)``; they
+are found through the app registry, so accounts imports none of those apps.
+The account, profile and notifications are exported and erased by
+``connect.moderation.privacy`` (one section, as the export format has it).
 """
 
 from importlib import import_module
@@ -11,12 +13,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from connect.chat.realtime import CLOSE_NOT_AUTHENTICATED, close_user_sockets
-from connect.circles.models import Membership, MembershipEndReason
-from connect.circles.services.lifecycle import membership_end
-
-from .models import ModerationAction
-from .services import end_web_sessions
+from .sessions import end_web_sessions
 
 EXPORT_FORMAT = "connect-export/1"
 
@@ -49,27 +46,15 @@ def export_all(user) -> dict:
 def delete_account(user) -> int:
     """Erase the person's data everywhere and delete the user row.
 
-    Chat messages stay with ``author`` NULL ("former member"); every active
-    membership ends (the seat is freed); the audit log keeps an entry with the
-    person's id only. Returns the deleted id.
+    Each app's ``erase_personal_data`` does its part: circles end every active
+    membership (the seat is freed), chat keeps messages with ``author`` NULL
+    ("former member") and closes the person's sockets, moderation keeps an
+    audit entry with the person's id only. Returns the deleted id.
     """
     user_id = user.pk
     with transaction.atomic():
         for module in privacy_modules().values():
             module.erase_personal_data(user)
-        # Whatever the circles app did, no seat may stay taken by a deleted account.
-        for membership in Membership.objects.filter(
-            user_id=user_id, status=Membership.Status.ACTIVE
-        ):
-            membership_end(membership, MembershipEndReason.ACCOUNT_DELETED)
-        ModerationAction.objects.create(
-            kind=ModerationAction.Kind.ACCOUNT_DELETED,
-            actor_id=user_id,
-            actor_role="self",
-            target_user_id=user_id,
-            reason="The person deleted their account.",
-        )
         end_web_sessions(user_id)
-        close_user_sockets(user_id, CLOSE_NOT_AUTHENTICATED)
         user.delete()
     return user_id

@@ -1,0 +1,226 @@
+"""Moderation actions: every one goes through ``take_action``.
+
+It checks who may do what where, applies the effect, writes the audit log
+entry, resolves the reports it answers and tells the people concerned, all in
+one transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.sessions import end_web_sessions
+from connect.chat.models import Message
+from connect.chat.realtime import (
+    CLOSE_SUSPENDED,
+    broadcast_message_changed,
+    close_user_sockets,
+)
+from connect.circles.models import Circle, MembershipEndReason
+from connect.circles.selectors import active_membership, is_active_member
+from connect.circles.services.lifecycle import membership_end
+from connect.notifications.models import Kind
+from connect.notifications.services import notify
+from connect.safety.models import ModerationWarning, Mute, Suspension
+
+from ..models import APPEALABLE_KINDS, ModerationAction, Report
+from ..selectors import is_moderator
+from .common import Action, ModerationError, actor_role
+
+FACILITATOR_ACTIONS = {Action.HIDE_MESSAGE, Action.MUTE, Action.REMOVE}
+FACILITATOR_MAX_MUTE = timedelta(hours=24)
+APPEAL_LINK_SALT = "connect.moderation.appeal"
+APPEAL_LINK_MAX_AGE = 60 * 60 * 24 * 30  # a suspended person has 30 days to use the link
+
+
+def _authorize(actor, kind: str, circle_id: int | None, ends_at, target_user_id) -> str:
+    role = actor_role(actor, circle_id)
+    if role is None:
+        raise PermissionDenied("You can't take moderation actions here.")
+    if role == "facilitator":
+        if kind not in FACILITATOR_ACTIONS:
+            raise PermissionDenied(
+                "Only a site moderator can do that. A facilitator can hide a message, "
+                "mute someone for up to 24 hours, or remove someone from the circle."
+            )
+        if kind == Action.MUTE and ends_at - timezone.now() > FACILITATOR_MAX_MUTE:
+            raise PermissionDenied("A facilitator can mute someone for up to 24 hours.")
+        if target_user_id is not None:
+            target = get_user_model().objects.filter(pk=target_user_id).first()
+            if target is not None and is_moderator(target):
+                raise PermissionDenied("A facilitator can't act on a site moderator.")
+    return role
+
+
+@dataclass
+class ActionResult:
+    action: ModerationAction
+    warning: ModerationWarning | None = None
+
+
+def take_action(
+    actor,
+    kind: str,
+    *,
+    reason: str,
+    user=None,
+    circle: Circle | None = None,
+    message: Message | None = None,
+    ends_at: datetime | None = None,
+    reports=(),
+) -> ActionResult:
+    """Apply one moderation action, audit it, resolve ``reports`` and notify.
+
+    Raises PermissionDenied when ``actor`` may not do this here and
+    ModerationError for bad input; in both cases nothing is changed.
+    """
+    reason = (reason or "").strip()
+    if kind not in Action.values or kind not in {*APPEALABLE_KINDS, Action.DISMISS}:
+        raise ModerationError("Choose an action.")
+    if not reason:
+        raise ModerationError("Give a reason: it is recorded and shown to the person.")
+    if message is not None:
+        circle = message.circle
+        user = message.author
+    circle_id = circle.pk if circle is not None else None
+    report_list = list(reports)
+    if kind == Action.MUTE:
+        if ends_at is None:
+            raise ModerationError("A mute needs an end time.")
+    if ends_at is not None and ends_at <= timezone.now():
+        raise ModerationError("The end time must be in the future.")
+    role = _authorize(actor, kind, circle_id, ends_at, user.pk if user else None)
+    if user is not None and user.pk == actor.pk:
+        raise ModerationError("You can't take a moderation action on yourself.")
+    if kind == Action.DISMISS and not report_list:
+        raise ModerationError("There are no open reports to dismiss.")
+    if kind in {Action.WARN, Action.MUTE, Action.REMOVE, Action.SUSPEND} and user is None:
+        raise ModerationError("Choose the person this action is about.")
+    if kind == Action.HIDE_MESSAGE and message is None:
+        raise ModerationError("Choose the message to hide.")
+    if kind in {Action.MUTE, Action.REMOVE}:
+        if circle is None:
+            raise ModerationError("Choose the circle.")
+        if not is_active_member(user, circle.pk):
+            raise ModerationError("That person is not a member of this circle.")
+    if any(r.status != Report.Status.OPEN for r in report_list):
+        raise ModerationError("Some of these reports were already handled.")
+
+    with transaction.atomic():
+        entry = ModerationAction.objects.create(
+            kind=kind,
+            actor_id=actor.pk,
+            actor_role=role,
+            target_user_id=user.pk if user is not None else None,
+            circle_id=circle_id,
+            message_id=message.pk if message is not None else None,
+            report_ids=[r.pk for r in report_list],
+            ends_at=ends_at,
+            reason=reason,
+        )
+        warning = _apply(entry, actor, user=user, circle=circle, message=message)
+        _resolve_reports(report_list, kind)
+        if user is not None and kind != Action.DISMISS:
+            _tell_the_person(entry, user, circle, warning)
+    return ActionResult(entry, warning)
+
+
+def _apply(entry: ModerationAction, actor, *, user, circle, message):
+    kind = entry.kind
+    if kind == Action.WARN:
+        return ModerationWarning.objects.create(user=user, action_id=entry.pk, text=entry.reason)
+    if kind == Action.HIDE_MESSAGE:
+        Message.objects.filter(pk=message.pk).update(hidden_at=timezone.now(), hidden_by=actor)
+        broadcast_message_changed(message.pk)
+    elif kind == Action.MUTE:
+        assert entry.ends_at is not None  # take_action refuses a mute without an end
+        Mute.objects.create(
+            circle=circle, user=user, ends_at=entry.ends_at, reason=entry.reason, created_by=actor
+        )
+    elif kind == Action.REMOVE:
+        membership = active_membership(user, circle.pk)
+        assert membership is not None  # take_action checked that they are a member
+        membership_end(membership, MembershipEndReason.REMOVED)
+    elif kind == Action.SUSPEND:
+        Suspension.objects.create(
+            user=user,
+            starts_at=timezone.now(),
+            ends_at=entry.ends_at,
+            reason=entry.reason,
+            created_by=actor,
+        )
+        end_web_sessions(user.pk)
+        close_user_sockets(user.pk, CLOSE_SUSPENDED)
+    return None
+
+
+def _resolve_reports(reports, kind: str) -> None:
+    if not reports:
+        return
+    status = Report.Status.DISMISSED if kind == Action.DISMISS else Report.Status.ACTIONED
+    now = timezone.now()
+    Report.objects.filter(pk__in=[r.pk for r in reports], status=Report.Status.OPEN).update(
+        status=status, resolved_at=now
+    )
+    # The reporter hears the outcome in general words: never what was done to whom.
+    if status == Report.Status.ACTIONED:
+        body = (
+            "A moderator reviewed your report and took action under the community "
+            "guidelines. To protect everyone's privacy we don't share the details. "
+            "Thank you for looking out for your circle."
+        )
+    else:
+        body = (
+            "A moderator reviewed your report and found no breach of the community "
+            "guidelines this time. Thank you for telling us; you can always report again "
+            "or block someone."
+        )
+    for reporter_id in {r.reporter_id for r in reports if r.reporter_id}:
+        reporter = get_user_model().objects.filter(pk=reporter_id).first()
+        if reporter is not None:
+            notify(reporter, Kind.MODERATION, "Your report was reviewed", body)
+
+
+def appeal_link_token(action_id: int) -> str:
+    return signing.dumps(action_id, salt=APPEAL_LINK_SALT)
+
+
+def action_from_appeal_token(token: str) -> ModerationAction | None:
+    try:
+        action_id = signing.loads(token, salt=APPEAL_LINK_SALT, max_age=APPEAL_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return ModerationAction.objects.filter(pk=action_id).first()
+
+
+def _tell_the_person(entry: ModerationAction, user, circle, warning) -> None:
+    """What happened, why, and how to appeal."""
+    where = f" in {circle.name}" if circle is not None else ""
+    until = f" until {entry.ends_at:%d %B %Y %H:%M} UTC" if entry.ends_at else ""
+    texts: dict[str, str] = {
+        Action.WARN: "You have received a warning",
+        Action.HIDE_MESSAGE: f"One of your messages{where} was hidden",
+        Action.MUTE: f"You are muted{where}{until}: you can read but not post",
+        Action.REMOVE: f"You were removed from {circle.name if circle else 'a circle'}",
+        Action.SUSPEND: f"Your account is suspended{until or ' until further notice'}",
+    }
+    what = texts[entry.kind]
+    if entry.kind == Action.SUSPEND:
+        # A suspended person cannot log in, so the email carries a signed appeal link.
+        url = reverse("moderation:appeal_by_link", args=[appeal_link_token(entry.pk)])
+    elif warning is not None:
+        url = reverse("moderation:warning", args=[warning.pk])
+    else:
+        url = reverse("moderation:appeal", args=[entry.pk])
+    body = (
+        f"{what}.\n\nWhy: {entry.reason}\n\n"
+        "If you think this was a mistake, you can appeal: open the link and tell a "
+        "moderator what happened. A different person will look at it."
+    )
+    notify(user, Kind.MODERATION, what, body, url)

@@ -1,0 +1,105 @@
+"""Appeals against an action, and acknowledging a warning."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from connect.chat.models import Message
+from connect.chat.realtime import broadcast_message_changed
+from connect.notifications.models import Kind
+from connect.notifications.services import notify
+from connect.safety.models import ModerationWarning, Mute, Suspension
+
+from ..models import APPEALABLE_KINDS, Appeal, ModerationAction
+from ..selectors import is_moderator
+from .common import Action, ModerationError
+
+
+def file_appeal(user, action: ModerationAction, text: str) -> Appeal:
+    """The acted-on person asks for a second look; it joins the queue as an appeal."""
+    if action.target_user_id != user.pk:
+        raise PermissionDenied("You can only appeal an action about you.")
+    if action.kind not in APPEALABLE_KINDS:
+        raise ModerationError("This can't be appealed.")
+    text = (text or "").strip()
+    if not text:
+        raise ModerationError("Tell us why you are appealing.")
+    try:
+        with transaction.atomic():
+            return Appeal.objects.create(action=action, appellant=user, text=text[:2000])
+    except IntegrityError:
+        raise ModerationError("You already have an appeal waiting on this action.") from None
+
+
+def decide_appeal(moderator, appeal: Appeal, overturn: bool, reason: str) -> ModerationAction:
+    """A moderator upholds or reverses the action; both are audited and the person told."""
+    if not is_moderator(moderator):
+        raise PermissionDenied("Only a site moderator can decide an appeal.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ModerationError("Give a reason: it is recorded and shown to the person.")
+    if appeal.status != Appeal.Status.OPEN:
+        raise ModerationError("This appeal was already decided.")
+    action = appeal.action
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        if appeal.status != Appeal.Status.OPEN:
+            raise ModerationError("This appeal was already decided.")
+        if overturn:
+            _undo(action)
+        appeal.status = Appeal.Status.OVERTURNED if overturn else Appeal.Status.UPHELD
+        appeal.resolved_at = timezone.now()
+        appeal.save(update_fields=["status", "resolved_at"])
+        entry = ModerationAction.objects.create(
+            kind=Action.APPEAL_OVERTURNED if overturn else Action.APPEAL_UPHELD,
+            actor_id=moderator.pk,
+            actor_role="moderator",
+            target_user_id=action.target_user_id,
+            circle_id=action.circle_id,
+            message_id=action.message_id,
+            appeal_id=appeal.pk,
+            reason=reason,
+        )
+        if overturn:
+            title = "Your appeal was accepted"
+            extra = (
+                " You can ask to join the circle again."
+                if action.kind == Action.REMOVE
+                else " The action has been reversed."
+            )
+        else:
+            title, extra = "Your appeal was reviewed: the decision stands", ""
+        notify(appeal.appellant, Kind.MODERATION, title, f"{reason}{extra}")
+    return entry
+
+
+def _undo(action: ModerationAction) -> None:
+    now = timezone.now()
+    # take_action records the person, circle and message each kind acts on.
+    if action.kind == Action.SUSPEND:
+        assert action.target_user_id is not None
+        Suspension.objects.filter(user_id=action.target_user_id, lifted_at__isnull=True).update(
+            lifted_at=now
+        )
+    elif action.kind == Action.MUTE:
+        assert action.target_user_id is not None and action.circle_id is not None
+        Mute.objects.filter(
+            user_id=action.target_user_id, circle_id=action.circle_id, lifted_at__isnull=True
+        ).update(lifted_at=now)
+    elif action.kind == Action.HIDE_MESSAGE:
+        assert action.message_id is not None
+        Message.objects.filter(pk=action.message_id).update(hidden_at=None, hidden_by=None)
+        broadcast_message_changed(action.message_id)
+    elif action.kind == Action.WARN:
+        ModerationWarning.objects.filter(action_id=action.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=now
+        )
+    # A removal is not undone automatically: the seat may be taken by now.
+
+
+def acknowledge_warning(user, warning: ModerationWarning) -> None:
+    if warning.user_id != user.pk:
+        raise PermissionDenied("This warning is not for you.")
+    ModerationWarning.objects.filter(pk=warning.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now()
+    )

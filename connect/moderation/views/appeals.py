@@ -1,0 +1,124 @@
+"""Actions about me, appeals and warnings."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from connect.safety.models import ModerationWarning
+
+from ..forms import (
+    AppealDecisionForm,
+    AppealForm,
+)
+from ..models import Appeal, ModerationAction
+from ..services import (
+    ModerationError,
+    acknowledge_warning,
+    action_from_appeal_token,
+    decide_appeal,
+    file_appeal,
+)
+from .common import moderator_required
+
+Action = ModerationAction.Kind
+User = get_user_model()
+
+# --- Actions about me, appeals, warnings ---------------------------------------
+
+
+@login_required
+@require_GET
+def my_actions(request):
+    actions = ModerationAction.objects.filter(
+        target_user_id=request.user.pk, kind__in=[k.value for k in Action if k != Action.DISMISS]
+    ).exclude(kind=Action.ACCOUNT_DELETED)
+    appeals = {a.action_id: a for a in Appeal.objects.filter(appellant=request.user)}
+    rows = [(a, appeals.get(a.pk)) for a in actions]
+    return render(request, "moderation/my_actions.html", {"rows": rows})
+
+
+def _appeal_page(request, action, user, post_url):
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            file_appeal(user, action, form.cleaned_data["text"])
+        except ModerationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return render(request, "moderation/appeal_sent.html")
+    return render(
+        request,
+        "moderation/appeal.html",
+        {"action": action, "form": form, "post_url": post_url},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def appeal(request, action_id):
+    action = ModerationAction.objects.filter(pk=action_id).first()
+    if action is None or action.target_user_id != request.user.pk:
+        # Someone else's action looks the same as a missing one.
+        raise Http404("There is no action about you with this number.")
+    if not action.is_appealable:
+        raise Http404("This can't be appealed.")
+    return _appeal_page(request, action, request.user, request.path)
+
+
+def appeal_by_link(request, token):
+    """The signed link in a suspension email: a suspended person can't log in."""
+    action = action_from_appeal_token(token)
+    if action is None or action.kind != Action.SUSPEND or action.target_user_id is None:
+        raise Http404("This appeal link is not valid or has expired.")
+    user = User.objects.filter(pk=action.target_user_id).first()
+    if user is None:
+        raise Http404("This appeal link is not valid or has expired.")
+    return _appeal_page(request, action, user, request.path)
+
+
+@moderator_required
+def appeal_review(request, appeal_id):
+    item = get_object_or_404(
+        Appeal.objects.select_related("action", "appellant__profile"), pk=appeal_id
+    )
+    form = AppealDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decide_appeal(
+                request.user,
+                item,
+                overturn=form.cleaned_data["decision"] == "overturn",
+                reason=form.cleaned_data["reason"],
+            )
+        except ModerationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Appeal decided; the person has been told.")
+            return redirect("moderation:queue")
+    history = ModerationAction.objects.filter(target_user_id=item.action.target_user_id)[:50]
+    return render(
+        request,
+        "moderation/appeal_review.html",
+        {"appeal": item, "form": form, "history": history},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def warning(request, warning_id):
+    item = ModerationWarning.objects.filter(pk=warning_id, user=request.user).first()
+    if item is None:
+        raise Http404("No such warning.")
+    if request.method == "POST":
+        acknowledge_warning(request.user, item)
+        messages.success(request, "Thank you for reading the warning.")
+        return redirect("dashboard")
+    return render(
+        request,
+        "moderation/warning.html",
+        {"warning": item, "appeal_url": reverse("moderation:appeal", args=[item.action_id])},
+    )

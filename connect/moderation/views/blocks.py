@@ -1,0 +1,105 @@
+"""Blocks: the list, blocking and unblocking, and the shared circles after a block."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from connect.ids import parse_id
+from connect.safety.models import Block
+from connect.safety.services import SafetyError, block_create, block_delete
+
+from ..selectors import blockable_author, blockable_person
+from ..services import (
+    leave_to_be_rematched,
+    shared_circles,
+)
+
+# --- Blocks ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def block_list(request):
+    blocks = Block.objects.filter(blocker=request.user).select_related("blocked__profile")
+    return render(request, "moderation/blocks.html", {"blocks": blocks})
+
+
+def _block_target(request):
+    """Who the request asks to block, by ``message_id`` (its author) or ``user_id``.
+
+    Only people the requester shares or shared a circle with, or is already in
+    a block with; everyone else raises the same 404 as an id nobody has.
+    """
+    source = request.POST if request.method == "POST" else request.GET
+    message_id, user_id = parse_id(source.get("message_id")), parse_id(source.get("user_id"))
+    other = None
+    if message_id is not None:
+        other = blockable_author(request.user, message_id)
+    elif user_id is not None:
+        other = blockable_person(request.user, user_id)
+    if other is None:
+        raise Http404("No such person.")
+    return other, message_id
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def block(request):
+    """GET: a page that names the person and says what a block does; POST: block."""
+    other, message_id = _block_target(request)
+    if request.method == "GET":
+        return render(
+            request,
+            "moderation/block_confirm.html",
+            {
+                "other": other,
+                "message_id": message_id,
+                "already": Block.objects.filter(blocker=request.user, blocked=other).exists(),
+            },
+        )
+    try:
+        block_create(request.user, other)
+    except SafetyError as exc:
+        messages.error(request, str(exc))
+        return redirect("moderation:blocks")
+    messages.success(
+        request,
+        f"You blocked {other.display_name}. You won't see each other's messages "
+        "and won't be matched together. They are not told.",
+    )
+    if shared_circles(request.user, other.pk).exists():
+        return redirect("moderation:block_shared", user_id=other.pk)
+    return redirect("moderation:blocks")
+
+
+@login_required
+@require_POST
+def unblock(request, user_id):
+    if not block_delete(request.user, user_id):
+        raise Http404("You have not blocked this person.")
+    messages.success(request, "Unblocked.")
+    return redirect("moderation:blocks")
+
+
+@login_required
+def block_shared(request, user_id):
+    """After a block: the circles both are in, with 'move' and 'report' offers."""
+    if not Block.objects.filter(blocker=request.user, blocked_id=user_id).exists():
+        raise Http404("You have not blocked this person.")
+    circles = shared_circles(request.user, user_id)
+    if request.method == "POST":
+        circle_id = parse_id(request.POST.get("circle_id"))
+        if circle_id is None or not circles.filter(pk=circle_id).exists():
+            raise Http404("Not a circle you share.")
+        leave_to_be_rematched(request.user, circle_id)
+        messages.success(
+            request,
+            "You left the circle. You are waiting for the next matching round, "
+            "and you will not be matched with the person you blocked.",
+        )
+        return redirect("moderation:blocks")
+    return render(
+        request, "moderation/block_shared.html", {"circles": circles, "other_id": user_id}
+    )

@@ -1,0 +1,113 @@
+"""A circle's safety page, for its facilitators and the moderators."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from connect.chat.models import Message
+from connect.circles.models import Circle, Membership
+
+from ..forms import (
+    FACILITATOR_DURATIONS,
+    ActionForm,
+)
+from ..models import CrisisAlert, ModerationAction
+from ..services import (
+    FACILITATOR_ACTIONS,
+    ModerationError,
+    actor_role,
+    take_action,
+)
+
+Action = ModerationAction.Kind
+User = get_user_model()
+
+
+# --- A circle's safety page (facilitators and moderators) --------------------
+
+
+def _circle_for_safety(request, circle_id):
+    circle = get_object_or_404(Circle, pk=circle_id)
+    role = actor_role(request.user, circle.pk)
+    if role is None:
+        raise Http404("No such circle.")  # members and strangers: as if it did not exist
+    return circle, role
+
+
+@login_required
+def circle_safety(request, circle_id):
+    circle, role = _circle_for_safety(request, circle_id)
+    members = list(
+        Membership.objects.filter(circle=circle, status=Membership.Status.ACTIVE)
+        .exclude(user=request.user)
+        .select_related("user__profile")
+    )
+    people = [(m.user_id, m.user.display_name) for m in members]
+    kinds = sorted(FACILITATOR_ACTIONS)
+    if role == "moderator":
+        kinds += [Action.WARN, Action.SUSPEND]
+    durations = FACILITATOR_DURATIONS if role == "facilitator" else None
+    extra = {"durations": durations} if durations else {}
+    form = ActionForm(
+        request.POST or None,
+        kinds=kinds,
+        circles=Circle.objects.filter(pk=circle.pk),
+        people=people,
+        initial={"circle": circle.pk},
+        with_message=True,
+        **extra,
+    )
+    if request.method == "POST":
+        requested = request.POST.get("kind", "")
+        if requested in Action.values and requested not in kinds:
+            raise PermissionDenied(
+                "Only a site moderator can do that. A facilitator can hide a message, "
+                "mute someone for up to 24 hours, or remove someone from the circle."
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            message = None
+            if data["kind"] == Action.HIDE_MESSAGE:
+                message = Message.objects.filter(pk=data.get("message"), circle=circle).first()
+                if message is None:
+                    form.add_error("message", "Choose a message of this circle.")
+            person = User.objects.filter(pk=data.get("person")).first()
+            if not form.errors:
+                try:
+                    take_action(
+                        request.user,
+                        data["kind"],
+                        reason=data["reason"],
+                        user=person,
+                        circle=circle,
+                        message=message,
+                        ends_at=data["ends_at"],
+                    )
+                except ModerationError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(request, f"Done: {Action(data['kind']).label}.")
+                    return redirect("moderation:circle", circle_id=circle.pk)
+    recent = (
+        Message.objects.filter(circle=circle, deleted_at__isnull=True)
+        .select_related("author__profile")
+        .order_by("-pk")[:20]
+    )
+    return render(
+        request,
+        "moderation/circle.html",
+        {
+            "circle": circle,
+            "role": role,
+            "members": members,
+            "recent_messages": recent,
+            "alerts": CrisisAlert.objects.filter(
+                circle=circle, status=CrisisAlert.Status.OPEN
+            ).select_related("message"),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )

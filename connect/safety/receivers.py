@@ -1,0 +1,22 @@
+"""Safety's answers to other apps' signals."""
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from accounts.signals import login_requested
+
+from .selectors import active_suspension
+
+
+@receiver(login_requested, dispatch_uid="safety.refuse_login_while_suspended")
+def refuse_login_while_suspended(sender: Any, *, user: Any, **kwargs: Any) -> str | None:
+    """A person with an active suspension can't log in, and is told why."""
+    suspension = active_suspension(user.pk)
+    if suspension is None:
+        return None
+    until = f" until {suspension.ends_at:%d %B %Y %H:%M} UTC" if suspension.ends_at else ""
+    return (
+        f"Your account is suspended{until}, so you can't log in. "
+        "You can appeal by replying to the email we sent you."
+    )
