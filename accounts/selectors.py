@@ -1,9 +1,11 @@
 """Reads of profiles, including the matching engine's view of a person."""
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from .models import Profile
+from .zones import zone_or_utc
 
 SLOTS_PER_DAY = 48
 SLOTS_PER_WEEK = 7 * SLOTS_PER_DAY
@@ -51,12 +53,18 @@ def utc_free_slots(local_cells, tz_name: str, week_start: datetime) -> frozenset
     if week_start.tzinfo is None or week_start.utcoffset() != timedelta(0):
         # A naive datetime would be read in the server's zone: refuse it.
         raise ValueError("week_start must be an aware datetime in UTC.")
-    tz = ZoneInfo(tz_name)
     wanted = set(local_cells)
+    cells = _local_cells_of_week(tz_name or "UTC", week_start)
+    return frozenset(slot for slot, cell in enumerate(cells) if cell in wanted)
+
+
+@lru_cache(maxsize=512)
+def _local_cells_of_week(tz_name: str, week_start: datetime) -> tuple[int, ...]:
+    """The local cell of each UTC cell of the week: the same for every person in
+    a zone, so a matching round over many seekers computes it once per zone."""
+    tz = zone_or_utc(tz_name)
     step = timedelta(minutes=30)
-    return frozenset(
-        slot for slot in range(SLOTS_PER_WEEK) if local_cell(week_start + slot * step, tz) in wanted
-    )
+    return tuple(local_cell(week_start + slot * step, tz) for slot in range(SLOTS_PER_WEEK))
 
 
 def profile_utc_free_slots(profile: Profile, week_start: datetime) -> frozenset[int]:

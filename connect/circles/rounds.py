@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Profile, ProfileTopic
-from accounts.selectors import week_start_utc
+from accounts.selectors import utc_free_slots, week_start_utc
 from connect.safety.models import Suspension
 from connect.safety.selectors import block_map
 
@@ -25,7 +25,6 @@ from . import engine
 from .models import Circle, Invitation, MatchRound, Membership, RoundLock
 from .services.circles import circle_create_from_proposal
 from .services.invitations import invitations_create
-from .timeslots import utc_free_slots
 
 MEETING_SLOTS = 2
 

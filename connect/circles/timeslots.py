@@ -8,12 +8,11 @@ change.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
 
-from accounts.selectors import SLOTS_PER_WEEK, local_cell, week_start_utc
+from accounts.selectors import week_start_utc
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 PARTS_OF_DAY = {
@@ -64,18 +63,3 @@ def slot_in_zone(
     start = start_utc.astimezone(tz)
     end = (start_utc + timedelta(minutes=30 * slot_count)).astimezone(tz)
     return LocalTime(start.weekday(), start, end, tz.key)
-
-
-@lru_cache(maxsize=512)
-def _local_cells_of_week(tz_name: str, week_start: datetime) -> tuple[int, ...]:
-    tz = zone(tz_name)
-    step = timedelta(minutes=30)
-    return tuple(local_cell(week_start + slot * step, tz) for slot in range(SLOTS_PER_WEEK))
-
-
-def utc_free_slots(local_cells, tz_name: str, week_start: datetime) -> frozenset[int]:
-    """Same result as ``accounts.selectors.utc_free_slots`` with the zone's
-    UTC→local map cached, so a round over many seekers stays fast."""
-    wanted = set(local_cells)
-    cells = _local_cells_of_week(tz_name or "UTC", week_start)
-    return frozenset(slot for slot, cell in enumerate(cells) if cell in wanted)

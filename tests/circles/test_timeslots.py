@@ -1,11 +1,11 @@
 """The regular time in each person's zone, on either side of DST changes."""
 
-from datetime import date
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
-from accounts.selectors import utc_free_slots as reference_free_slots
-from accounts.selectors import week_start_utc
+from accounts.selectors import local_cell, utc_free_slots, week_start_utc
 from connect.circles.geo import distance_label, rounded_km
-from connect.circles.timeslots import slot_in_zone, utc_free_slots
+from connect.circles.timeslots import slot_in_zone
 
 WED_18_UTC = 2 * 48 + 36
 
@@ -24,6 +24,16 @@ def test_day_changes_across_the_date_line_and_half_hour_zones():
     kolkata = slot_in_zone(WED_18_UTC, 1, "Asia/Kolkata", today=date(2026, 1, 14))
     assert kolkata.label == "Wednesdays 23:30–00:00 (Asia/Kolkata)"
     assert slot_in_zone(WED_18_UTC, 2, "Not/AZone").tz_name == "UTC"
+
+
+def reference_free_slots(local_cells, tz_name, week_start):
+    """The rule written out cell by cell, with no cache."""
+    tz, wanted = ZoneInfo(tz_name), set(local_cells)
+    return frozenset(
+        slot
+        for slot in range(7 * 48)
+        if local_cell(week_start + slot * timedelta(minutes=30), tz) in wanted
+    )
 
 
 def test_cached_free_slots_match_the_reference_in_a_dst_week():
