@@ -15,8 +15,8 @@ from connect.chat.signals import message_posted
 from connect.safety.signals import blocks_changed, message_report_requested
 
 from .models import Report
-from .services.crisis import raise_crisis_alert
-from .services.reports import file_report
+from .services.crisis import crisis_alert_raise
+from .services.reports import report_create
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def crisis_alert_on_message(sender, message, **kwargs):
     # so it runs in a savepoint and is logged loudly instead.
     try:
         with transaction.atomic():
-            raise_crisis_alert(message)
+            crisis_alert_raise(message)
     except Exception:
         logger.exception("crisis alert failed for message %s", message.pk)
 
@@ -44,7 +44,7 @@ def report_on_message(sender, *, reporter, message_id: int, reason: str, note: s
     ).first()
     if existing:
         return existing
-    return file_report(reporter, Report.TargetType.MESSAGE, message_id, reason, note)
+    return report_create(reporter, Report.TargetType.MESSAGE, message_id, reason, note)
 
 
 @receiver(blocks_changed, dispatch_uid="moderation.push_blocks_changed")

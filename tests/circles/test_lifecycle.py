@@ -37,7 +37,7 @@ from connect.circles.services.lifecycle import (
 )
 from connect.circles.signals import membership_ended
 from connect.moderation.models import ModerationAction
-from connect.moderation.services import leave_to_be_rematched, take_action
+from connect.moderation.services import membership_end_and_rematch, moderation_action_take
 from connect.notifications.models import Notification
 from tests.factories import CircleFactory, MembershipFactory, OnboardedUserFactory
 
@@ -110,19 +110,19 @@ def removed_by_facilitator(circle, person):
     facilitator = circle.memberships.get(
         status=Membership.Status.ACTIVE, role=Membership.Role.FACILITATOR
     ).user
-    take_action(
+    moderation_action_take(
         facilitator, ModerationAction.Kind.REMOVE, reason="Unkind", user=person, circle=circle
     )
 
 
 def removed_by_moderator(circle, person):
-    take_action(
+    moderation_action_take(
         make_moderator(), ModerationAction.Kind.REMOVE, reason="Threats", user=person, circle=circle
     )
 
 
 def blocked_and_rematched(circle, person):
-    leave_to_be_rematched(person, circle.pk)
+    membership_end_and_rematch(person, circle.pk)
 
 
 def account_deleted(circle, person):
@@ -261,7 +261,7 @@ def test_a_moderator_removing_the_facilitator_hands_the_role_over_and_pauses(hoo
     circle = build(STATES["active_at_minimum"])
     facilitator = circle.memberships.get(role=Membership.Role.FACILITATOR)
     with hooks(execute=True):
-        take_action(
+        moderation_action_take(
             make_moderator(),
             ModerationAction.Kind.REMOVE,
             reason="Threats",

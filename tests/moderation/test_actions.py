@@ -19,7 +19,7 @@ from connect.chat.realtime import (
 )
 from connect.circles.models import Membership
 from connect.moderation.models import ModerationAction, Report
-from connect.moderation.services import ModerationError, take_action
+from connect.moderation.services import ModerationError, moderation_action_take
 from connect.notifications.models import Notification
 from connect.safety.models import ModerationWarning, Mute
 from connect.safety.selectors import is_muted, is_suspended
@@ -37,7 +37,7 @@ def listen(user_id):
 
 def test_mute_blocks_sending_at_once(circle, facilitator, member):
     assert not is_muted(member.pk, circle.pk)
-    take_action(
+    moderation_action_take(
         facilitator,
         Action.MUTE,
         reason="Repeated insults",
@@ -54,7 +54,7 @@ def test_mute_blocks_sending_at_once(circle, facilitator, member):
 
 
 def test_mute_ends_at_its_end_time(circle, facilitator, member):
-    take_action(
+    moderation_action_take(
         facilitator,
         Action.MUTE,
         reason="Cool down",
@@ -73,7 +73,9 @@ def test_suspension_logs_out_and_closes_sockets(
     assert Session.objects.count() == 1
     layer, channel = listen(member.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        take_action(moderator, Action.SUSPEND, reason="Threats", user=member, ends_at=None)
+        moderation_action_take(
+            moderator, Action.SUSPEND, reason="Threats", user=member, ends_at=None
+        )
     assert is_suspended(member.pk)
     assert Session.objects.count() == 0  # the web session is gone at once
     pushed = async_to_sync(layer.receive)(channel)
@@ -87,7 +89,7 @@ def test_suspension_logs_out_and_closes_sockets(
 
 def test_suspension_with_end_time(moderator, member):
     ends = timezone.now() + timedelta(days=7)
-    take_action(moderator, Action.SUSPEND, reason="Spam", user=member, ends_at=ends)
+    moderation_action_take(moderator, Action.SUSPEND, reason="Spam", user=member, ends_at=ends)
     assert is_suspended(member.pk)
     assert ModerationAction.objects.get().ends_at == ends
 
@@ -99,7 +101,9 @@ def test_removal_frees_the_seat_and_closes_the_circle_socket(
     seats = circle.member_count
     layer, channel = listen(member.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        take_action(facilitator, Action.REMOVE, reason="Harassment", user=member, circle=circle)
+        moderation_action_take(
+            facilitator, Action.REMOVE, reason="Harassment", user=member, circle=circle
+        )
     circle.refresh_from_db()
     assert circle.member_count == seats - 1
     assert Membership.objects.get(user=member).status == Membership.Status.REMOVED
@@ -113,7 +117,7 @@ def test_hide_message(circle, facilitator, member, post, django_capture_on_commi
     chat_socket = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(circle_group(circle.pk), chat_socket)
     with django_capture_on_commit_callbacks(execute=True):
-        take_action(facilitator, Action.HIDE_MESSAGE, reason="Unkind", message=message)
+        moderation_action_take(facilitator, Action.HIDE_MESSAGE, reason="Unkind", message=message)
     message.refresh_from_db()
     assert message.hidden_at is not None and message.hidden_by == facilitator
     entry = ModerationAction.objects.get()
@@ -126,7 +130,7 @@ def test_hide_message(circle, facilitator, member, post, django_capture_on_commi
 
 
 def test_warning_must_be_acknowledged(client, moderator, member):
-    result = take_action(moderator, Action.WARN, reason="Please be kind", user=member)
+    result = moderation_action_take(moderator, Action.WARN, reason="Please be kind", user=member)
     client.force_login(member)
     response = client.get(reverse("dashboard"))
     warning_url = reverse("moderation:warning", args=[result.warning.pk])
@@ -136,7 +140,7 @@ def test_warning_must_be_acknowledged(client, moderator, member):
     assert ModerationWarning.objects.get().acknowledged_at is not None
     assert client.get(reverse("dashboard")).status_code == 200
     # The crisis page stays reachable while a warning waits.
-    take_action(moderator, Action.WARN, reason="Second warning", user=member)
+    moderation_action_take(moderator, Action.WARN, reason="Second warning", user=member)
     assert client.get(reverse("crisis")).status_code == 200
 
 
@@ -148,7 +152,7 @@ def test_dismiss_resolves_reports_and_tells_reporter_in_general_words(moderator,
         target_id=member.pk,
         reason="spam",
     )
-    take_action(moderator, Action.DISMISS, reason="Not a breach", reports=[report])
+    moderation_action_take(moderator, Action.DISMISS, reason="Not a breach", reports=[report])
     report.refresh_from_db()
     assert report.status == Report.Status.DISMISSED and report.resolved_at
     assert ModerationAction.objects.get().report_ids == [report.pk]
@@ -158,7 +162,7 @@ def test_actioned_report_outcome_never_names_the_action(moderator, member, other
     report = Report.objects.create(
         reporter=other_member, target_type="member", target_id=member.pk, reason="harassment"
     )
-    take_action(
+    moderation_action_take(
         moderator,
         Action.SUSPEND,
         reason="Secret reason text",
@@ -186,20 +190,20 @@ def nothing_changed(member, circle):
 
 def test_action_without_reason_is_refused(moderator, member, circle):
     with pytest.raises(ModerationError, match="reason"):
-        take_action(moderator, Action.SUSPEND, reason="   ", user=member)
+        moderation_action_take(moderator, Action.SUSPEND, reason="   ", user=member)
     nothing_changed(member, circle)
 
 
 def test_facilitator_cannot_suspend_or_warn(facilitator, member, circle):
     for kind in (Action.SUSPEND, Action.WARN):
         with pytest.raises(PermissionDenied, match="Only a site moderator"):
-            take_action(facilitator, kind, reason="x", user=member, circle=circle)
+            moderation_action_take(facilitator, kind, reason="x", user=member, circle=circle)
     nothing_changed(member, circle)
 
 
 def test_facilitator_mute_is_at_most_24_hours(facilitator, member, circle):
     with pytest.raises(PermissionDenied, match="24 hours"):
-        take_action(
+        moderation_action_take(
             facilitator,
             Action.MUTE,
             reason="x",
@@ -215,7 +219,7 @@ def test_facilitator_only_in_their_own_circle(facilitator, circle):
 
     stranger = MembershipFactory()
     with pytest.raises(PermissionDenied):
-        take_action(
+        moderation_action_take(
             facilitator, Action.REMOVE, reason="x", user=stranger.user, circle=stranger.circle
         )
     assert Membership.objects.get(pk=stranger.pk).status == "active"
@@ -223,7 +227,7 @@ def test_facilitator_only_in_their_own_circle(facilitator, circle):
 
 def test_plain_member_cannot_act(member, other_member, circle):
     with pytest.raises(PermissionDenied):
-        take_action(member, Action.REMOVE, reason="x", user=other_member, circle=circle)
+        moderation_action_take(member, Action.REMOVE, reason="x", user=other_member, circle=circle)
     assert ModerationAction.objects.count() == 0
 
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from connect.moderation.models import Appeal, ModerationAction
 from connect.moderation.services import (
     ModerationError,
+    appeal_create,
+    appeal_decide,
     appeal_link_token,
-    decide_appeal,
-    file_appeal,
-    take_action,
+    moderation_action_take,
 )
 from connect.notifications.models import Notification
 from connect.safety.models import Mute
@@ -23,7 +23,7 @@ Action = ModerationAction.Kind
 
 @pytest.fixture
 def mute_action(facilitator, member, circle):
-    return take_action(
+    return moderation_action_take(
         facilitator,
         Action.MUTE,
         reason="Shouting",
@@ -63,8 +63,8 @@ def test_appeal_goes_to_the_queue_and_can_be_overturned(
 
 
 def test_upheld_appeal_keeps_the_action(moderator, member, circle, mute_action):
-    appeal = file_appeal(member, mute_action, "please")
-    decide_appeal(moderator, appeal, overturn=False, reason="The guidelines were broken")
+    appeal = appeal_create(member, mute_action, "please")
+    appeal_decide(moderator, appeal, overturn=False, reason="The guidelines were broken")
     assert is_muted(member.pk, circle.pk)
     assert Appeal.objects.get().status == Appeal.Status.UPHELD
 
@@ -91,25 +91,25 @@ def test_appeal_needs_text_and_only_one_at_a_time(client, member, mute_action):
 
 
 def test_deciding_needs_a_reason_and_a_moderator(facilitator, moderator, member, mute_action):
-    appeal = file_appeal(member, mute_action, "please")
+    appeal = appeal_create(member, mute_action, "please")
     with pytest.raises(ModerationError):
-        decide_appeal(moderator, appeal, overturn=True, reason="")
+        appeal_decide(moderator, appeal, overturn=True, reason="")
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        decide_appeal(facilitator, appeal, overturn=True, reason="I changed my mind")
+        appeal_decide(facilitator, appeal, overturn=True, reason="I changed my mind")
     assert Appeal.objects.get().status == Appeal.Status.OPEN
     assert not ModerationAction.objects.filter(kind__startswith="appeal").exists()
 
 
 def test_suspended_person_appeals_through_the_signed_link(client, moderator, member):
-    action = take_action(moderator, Action.SUSPEND, reason="Spam", user=member).action
+    action = moderation_action_take(moderator, Action.SUSPEND, reason="Spam", user=member).action
     url = reverse("moderation:appeal_by_link", args=[appeal_link_token(action.pk)])
     assert client.get(url).status_code == 200
     client.post(url, {"text": "My account was hacked"})
     appeal = Appeal.objects.get()
     assert appeal.appellant == member and appeal.action == action
-    decide_appeal(moderator, appeal, overturn=True, reason="Hacked account, restored")
+    appeal_decide(moderator, appeal, overturn=True, reason="Hacked account, restored")
     assert not is_suspended(member.pk)
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.data_rights import export_all, privacy_modules
 from connect.circles.models import Membership
 from connect.moderation.models import ModerationAction, Report
-from connect.moderation.services import file_report, take_action
+from connect.moderation.services import moderation_action_take, report_create
 from connect.safety.models import Block
 
 User = get_user_model()
@@ -22,9 +22,11 @@ def test_export_holds_everything_and_no_reporter(
     post(member, "my own words")
     Block.objects.create(blocker=member, blocked=other_member)
     Block.objects.create(blocker=moderator, blocked=member)  # someone blocked *me*
-    file_report(member, "member", other_member.pk, "spam", "my note about them")
-    report_about_me = file_report(other_member, "member", member.pk, "hate", "reporter's note")
-    take_action(moderator, "warn", reason="Be kind", user=member, reports=[report_about_me])
+    report_create(member, "member", other_member.pk, "spam", "my note about them")
+    report_about_me = report_create(other_member, "member", member.pk, "hate", "reporter's note")
+    moderation_action_take(
+        moderator, "warn", reason="Be kind", user=member, reports=[report_about_me]
+    )
 
     client.force_login(member)
     response = client.get(reverse("moderation:export_download"))
@@ -74,8 +76,8 @@ def test_deletion_needs_the_password(client, member):
 
 def test_deletion_effects(client, moderator, member, other_member, circle, post):
     message = post(member, "words that stay")
-    take_action(moderator, "warn", reason="Be kind", user=member)
-    report = file_report(member, "member", other_member.pk, "spam")
+    moderation_action_take(moderator, "warn", reason="Be kind", user=member)
+    report = report_create(member, "member", other_member.pk, "spam")
     seats = circle.member_count
     user_id = member.pk
     client.force_login(member)
@@ -116,7 +118,7 @@ def test_deletion_on_postgres_leaves_the_audit_trigger_untouched(moderator, memb
     pref = notification_preference_for(member)
     pref.email_kinds = []
     pref.save()
-    take_action(moderator, "warn", reason="Be kind", user=member)
+    moderation_action_take(moderator, "warn", reason="Be kind", user=member)
     from accounts.data_rights import delete_account
 
     user_id = delete_account(member)

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from connect.moderation.models import Report
-from connect.moderation.services import ModerationError, file_report, reasons_for
+from connect.moderation.services import ModerationError, reasons_for, report_create
 from tests.factories import CircleFactory
 
 
@@ -52,7 +52,7 @@ def test_reasons_fit_the_target():
 
 def test_a_reason_that_does_not_fit_is_refused(client, member, other_member, circle):
     with pytest.raises(ModerationError, match="reason"):
-        file_report(member, "member", other_member.pk, Report.Reason.NOT_AS_DESCRIBED)
+        report_create(member, "member", other_member.pk, Report.Reason.NOT_AS_DESCRIBED)
     client.force_login(member)
     response = client.post(
         reverse("moderation:report"),
@@ -60,7 +60,7 @@ def test_a_reason_that_does_not_fit_is_refused(client, member, other_member, cir
     )
     assert response.status_code == 400
     assert Report.objects.count() == 0
-    file_report(member, "circle", circle.pk, Report.Reason.NOT_AS_DESCRIBED, "no walking at all")
+    report_create(member, "circle", circle.pk, Report.Reason.NOT_AS_DESCRIBED, "no walking at all")
     assert Report.objects.get().reason == "not_as_described"
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from connect.moderation.models import Report
-from connect.moderation.services import REPORTS_PER_HOUR, ModerationError, file_report
+from connect.moderation.services import REPORTS_PER_HOUR, ModerationError, report_create
 
 
 @pytest.mark.parametrize("target_type", ["member", "message", "circle"])
@@ -59,7 +59,7 @@ def test_report_nonexistent_target_is_refused(client, member):
 def test_report_a_message_of_another_circle_looks_nonexistent(member_user, member, post):
     message = post(member, "private to the circle")
     with pytest.raises(ModerationError, match="couldn't find"):
-        file_report(member_user, "message", message.pk, "spam")
+        report_create(member_user, "message", message.pk, "spam")
     assert Report.objects.count() == 0
 
 
@@ -75,21 +75,21 @@ def test_report_needs_a_reason(client, member, other_member):
 
 def test_reports_are_rate_limited(member, other_member):
     for _ in range(REPORTS_PER_HOUR):
-        file_report(member, "member", other_member.pk, "spam")
+        report_create(member, "member", other_member.pk, "spam")
     with pytest.raises(ModerationError, match="many reports"):
-        file_report(member, "member", other_member.pk, "spam")
+        report_create(member, "member", other_member.pk, "spam")
     assert Report.objects.count() == REPORTS_PER_HOUR
 
 
 def test_failed_reports_do_not_use_up_the_allowance(member):
     for _ in range(REPORTS_PER_HOUR + 2):
         with pytest.raises(ModerationError):
-            file_report(member, "member", member.pk, "spam")
+            report_create(member, "member", member.pk, "spam")
     assert Report.objects.count() == 0
 
 
 def test_reported_person_sees_nothing_about_the_reporter(client, member, other_member):
-    file_report(member, "member", other_member.pk, "harassment", "they were rude to me")
+    report_create(member, "member", other_member.pk, "harassment", "they were rude to me")
     client.force_login(other_member)
     for name in ["dashboard", "notifications:list", "moderation:my_actions", "moderation:home"]:
         body = client.get(reverse(name)).content.decode()

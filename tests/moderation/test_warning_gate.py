@@ -4,14 +4,16 @@ from django.urls import reverse
 
 from connect.chat.models import Message
 from connect.moderation.models import ModerationAction, Report
-from connect.moderation.services import take_action
+from connect.moderation.services import moderation_action_take
 from connect.safety.models import Block, ModerationWarning
 
 Action = ModerationAction.Kind
 
 
 def warn(moderator, person):
-    return take_action(moderator, Action.WARN, reason="Please be kind", user=person).warning
+    return moderation_action_take(
+        moderator, Action.WARN, reason="Please be kind", user=person
+    ).warning
 
 
 def test_hole_8_unread_warning_refuses_writes_with_a_link_to_it(client, moderator, member, circle):

@@ -1,7 +1,7 @@
 """Writes for the moderation workflow, one module per job.
 
 ``reports`` (what can be reported and filing a report), ``actions`` (every
-moderation action goes through ``take_action``: it checks who may do what
+moderation action goes through ``moderation_action_take``: it checks who may do what
 where, applies the effect, writes the audit log entry, resolves the reports it
 answers and tells the people concerned, all in one transaction), ``appeals``
 (appeals and acknowledging warnings), ``crisis`` (crisis alerts) and
@@ -17,20 +17,20 @@ from .actions import (
     ActionResult,
     action_from_appeal_token,
     appeal_link_token,
-    take_action,
+    moderation_action_take,
 )
-from .appeals import acknowledge_warning, decide_appeal, file_appeal
-from .blocks import leave_to_be_rematched, shared_circles
+from .appeals import appeal_create, appeal_decide, warning_acknowledge
+from .blocks import membership_end_and_rematch, shared_circles
 from .common import Action, ModerationError, ReportRateLimited, TargetNotFound, actor_role
-from .crisis import CRISIS_ALERT_QUIET, handle_crisis_alert, raise_crisis_alert
+from .crisis import CRISIS_ALERT_QUIET, crisis_alert_handle, crisis_alert_raise
 from .reports import (
     NOT_FOUND,
     REASONS_FOR,
     REPORTS_PER_HOUR,
-    file_report,
     reasons_for,
+    report_create,
+    report_target_resolve,
     reports_left,
-    resolve_report_target,
 )
 
 __all__ = [
@@ -47,19 +47,19 @@ __all__ = [
     "ModerationError",
     "ReportRateLimited",
     "TargetNotFound",
-    "acknowledge_warning",
+    "warning_acknowledge",
     "action_from_appeal_token",
     "actor_role",
     "appeal_link_token",
-    "decide_appeal",
-    "file_appeal",
-    "file_report",
-    "handle_crisis_alert",
-    "leave_to_be_rematched",
-    "raise_crisis_alert",
+    "appeal_decide",
+    "appeal_create",
+    "report_create",
+    "crisis_alert_handle",
+    "membership_end_and_rematch",
+    "crisis_alert_raise",
     "reasons_for",
     "reports_left",
-    "resolve_report_target",
+    "report_target_resolve",
     "shared_circles",
-    "take_action",
+    "moderation_action_take",
 ]

@@ -1,4 +1,4 @@
-"""Moderation actions: every one goes through ``take_action``.
+"""Moderation actions: every one goes through ``moderation_action_take``.
 
 It checks who may do what where, applies the effect, writes the audit log
 entry, resolves the reports it answers and tells the people concerned, all in
@@ -64,7 +64,7 @@ class ActionResult:
     warning: ModerationWarning | None = None
 
 
-def take_action(
+def moderation_action_take(
     actor,
     kind: str,
     *,
@@ -139,13 +139,13 @@ def _apply(entry: ModerationAction, actor, *, user, circle, message):
         Message.objects.filter(pk=message.pk).update(hidden_at=timezone.now(), hidden_by=actor)
         broadcast_message_changed(message.pk)
     elif kind == Action.MUTE:
-        assert entry.ends_at is not None  # take_action refuses a mute without an end
+        assert entry.ends_at is not None  # moderation_action_take refuses a mute without an end
         Mute.objects.create(
             circle=circle, user=user, ends_at=entry.ends_at, reason=entry.reason, created_by=actor
         )
     elif kind == Action.REMOVE:
         membership = active_membership(user, circle.pk)
-        assert membership is not None  # take_action checked that they are a member
+        assert membership is not None  # moderation_action_take checked that they are a member
         membership_end(membership, MembershipEndReason.REMOVED)
     elif kind == Action.SUSPEND:
         Suspension.objects.create(

@@ -15,7 +15,7 @@ from ..selectors import is_moderator
 from .common import Action, ModerationError
 
 
-def file_appeal(user, action: ModerationAction, text: str) -> Appeal:
+def appeal_create(user, action: ModerationAction, text: str) -> Appeal:
     """The acted-on person asks for a second look; it joins the queue as an appeal."""
     if action.target_user_id != user.pk:
         raise PermissionDenied("You can only appeal an action about you.")
@@ -31,7 +31,7 @@ def file_appeal(user, action: ModerationAction, text: str) -> Appeal:
         raise ModerationError("You already have an appeal waiting on this action.") from None
 
 
-def decide_appeal(moderator, appeal: Appeal, overturn: bool, reason: str) -> ModerationAction:
+def appeal_decide(moderator, appeal: Appeal, overturn: bool, reason: str) -> ModerationAction:
     """A moderator upholds or reverses the action; both are audited and the person told."""
     if not is_moderator(moderator):
         raise PermissionDenied("Only a site moderator can decide an appeal.")
@@ -75,7 +75,7 @@ def decide_appeal(moderator, appeal: Appeal, overturn: bool, reason: str) -> Mod
 
 def _undo(action: ModerationAction) -> None:
     now = timezone.now()
-    # take_action records the person, circle and message each kind acts on.
+    # moderation_action_take records the person, circle and message each kind acts on.
     if action.kind == Action.SUSPEND:
         assert action.target_user_id is not None
         Suspension.objects.filter(user_id=action.target_user_id, lifted_at__isnull=True).update(
@@ -97,7 +97,7 @@ def _undo(action: ModerationAction) -> None:
     # A removal is not undone automatically: the seat may be taken by now.
 
 
-def acknowledge_warning(user, warning: ModerationWarning) -> None:
+def warning_acknowledge(user, warning: ModerationWarning) -> None:
     if warning.user_id != user.pk:
         raise PermissionDenied("This warning is not for you.")
     ModerationWarning.objects.filter(pk=warning.pk, acknowledged_at__isnull=True).update(

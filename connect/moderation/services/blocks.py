@@ -17,7 +17,7 @@ def shared_circles(user, other_id: int):
     ).order_by("name")
 
 
-def leave_to_be_rematched(user, circle_id: int) -> None:
+def membership_end_and_rematch(user, circle_id: int) -> None:
     """Leave the circle (freeing the seat) and wait for the next matching round."""
     membership = active_membership(user, circle_id)
     if membership is None:

@@ -21,7 +21,7 @@ from .common import Action, ModerationError, actor_role
 CRISIS_ALERT_QUIET = timedelta(minutes=30)
 
 
-def raise_crisis_alert(message: Message) -> CrisisAlert | None:
+def crisis_alert_raise(message: Message) -> CrisisAlert | None:
     """Alert the circle's facilitators and the moderators if the message holds
     crisis language. The message itself is never blocked."""
     phrases = crisis_phrases_in(message.body)
@@ -61,7 +61,7 @@ def raise_crisis_alert(message: Message) -> CrisisAlert | None:
     return alert
 
 
-def handle_crisis_alert(actor, alert: CrisisAlert, note: str) -> ModerationAction:
+def crisis_alert_handle(actor, alert: CrisisAlert, note: str) -> ModerationAction:
     role = actor_role(actor, alert.circle_id)
     if role is None:
         raise PermissionDenied("Only the circle's facilitators and moderators can do that.")

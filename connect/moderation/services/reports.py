@@ -54,7 +54,7 @@ def reports_left(user_id: int) -> int:
 NOT_FOUND = "We couldn't find what you wanted to report."
 
 
-def resolve_report_target(viewer, target_type: str, target_id: int):
+def report_target_resolve(viewer, target_type: str, target_id: int):
     """The thing ``viewer`` wants to report, if it exists and they can see it.
 
     The rules are the ones the rest of the site applies: a message as the chat
@@ -95,9 +95,9 @@ def _can_see_target(viewer, target_type: str, obj) -> bool:
     return False
 
 
-def file_report(reporter, target_type: str, target_id: int, reason: str, note: str = ""):
+def report_create(reporter, target_type: str, target_id: int, reason: str, note: str = ""):
     """Record a report. Rate-limited per person; the reported person is never told who."""
-    resolve_report_target(reporter, target_type, target_id)
+    report_target_resolve(reporter, target_type, target_id)
     if reason not in reasons_for(target_type):
         raise ModerationError("Choose one of the reasons offered for the report.")
     key = _report_rate_key(reporter.pk)

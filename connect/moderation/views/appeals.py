@@ -17,10 +17,10 @@ from ..forms import (
 from ..models import Appeal, ModerationAction
 from ..services import (
     ModerationError,
-    acknowledge_warning,
     action_from_appeal_token,
-    decide_appeal,
-    file_appeal,
+    appeal_create,
+    appeal_decide,
+    warning_acknowledge,
 )
 from .common import moderator_required
 
@@ -45,7 +45,7 @@ def _appeal_page(request, action, user, post_url):
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            file_appeal(user, action, form.cleaned_data["text"])
+            appeal_create(user, action, form.cleaned_data["text"])
         except ModerationError as exc:
             form.add_error(None, str(exc))
         else:
@@ -88,7 +88,7 @@ def appeal_review(request, appeal_id):
     form = AppealDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            decide_appeal(
+            appeal_decide(
                 request.user,
                 item,
                 overturn=form.cleaned_data["decision"] == "overturn",
@@ -114,7 +114,7 @@ def warning(request, warning_id):
     if item is None:
         raise Http404("No such warning.")
     if request.method == "POST":
-        acknowledge_warning(request.user, item)
+        warning_acknowledge(request.user, item)
         messages.success(request, "Thank you for reading the warning.")
         return redirect("dashboard")
     return render(

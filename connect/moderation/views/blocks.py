@@ -12,7 +12,7 @@ from connect.safety.services import SafetyError, block_create, block_delete
 
 from ..selectors import blockable_author, blockable_person
 from ..services import (
-    leave_to_be_rematched,
+    membership_end_and_rematch,
     shared_circles,
 )
 
@@ -93,7 +93,7 @@ def block_shared(request, user_id):
         circle_id = parse_id(request.POST.get("circle_id"))
         if circle_id is None or not circles.filter(pk=circle_id).exists():
             raise Http404("Not a circle you share.")
-        leave_to_be_rematched(request.user, circle_id)
+        membership_end_and_rematch(request.user, circle_id)
         messages.success(
             request,
             "You left the circle. You are waiting for the next matching round, "

@@ -19,7 +19,7 @@ from ..services import (
     FACILITATOR_ACTIONS,
     ModerationError,
     actor_role,
-    take_action,
+    moderation_action_take,
 )
 
 Action = ModerationAction.Kind
@@ -77,7 +77,7 @@ def circle_safety(request, circle_id):
             person = User.objects.filter(pk=data.get("person")).first()
             if not form.errors:
                 try:
-                    take_action(
+                    moderation_action_take(
                         request.user,
                         data["kind"],
                         reason=data["reason"],

@@ -13,7 +13,7 @@ from ..models import CrisisAlert
 from ..services import (
     ModerationError,
     actor_role,
-    handle_crisis_alert,
+    crisis_alert_handle,
 )
 
 # --- Crisis alerts ------------------------------------------------------------
@@ -27,7 +27,7 @@ def alert(request, alert_id):
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            handle_crisis_alert(request.user, item, form.cleaned_data["note"])
+            crisis_alert_handle(request.user, item, form.cleaned_data["note"])
         except ModerationError as exc:
             form.add_error(None, str(exc))
         else:

@@ -18,7 +18,7 @@ from ..forms import (
 from ..models import ModerationAction, Report
 from ..services import (
     ModerationError,
-    take_action,
+    moderation_action_take,
 )
 from .common import moderator_required
 
@@ -91,7 +91,7 @@ def queue_item(request, target_type, target_id):
         if chosen:
             person = User.objects.filter(pk=chosen).first()
         try:
-            take_action(
+            moderation_action_take(
                 request.user,
                 data["kind"],
                 reason=data["reason"],

@@ -14,9 +14,9 @@ from ..selectors import is_moderator
 from ..services import (
     ModerationError,
     TargetNotFound,
-    file_report,
     reasons_for,
-    resolve_report_target,
+    report_create,
+    report_target_resolve,
 )
 
 # --- Safety centre ---------------------------------------------------------
@@ -58,7 +58,7 @@ def report(request):
     except ValueError:
         initial["target_id"] = 0
     try:
-        target = resolve_report_target(request.user, initial["target_type"], initial["target_id"])
+        target = report_target_resolve(request.user, initial["target_type"], initial["target_id"])
     except ModerationError as exc:
         status = 404 if isinstance(exc, TargetNotFound) else 400
         return render(request, "moderation/report_error.html", {"error": str(exc)}, status=status)
@@ -67,7 +67,7 @@ def report(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            file_report(
+            report_create(
                 request.user,
                 form.cleaned_data["target_type"],
                 form.cleaned_data["target_id"],
