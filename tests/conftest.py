@@ -190,3 +190,32 @@ def browser_type_launch_args(browser_type_launch_args):
     Session-scoped like pytest-playwright's own ``browser`` fixture."""
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+# --- Fuzz counts (tests/fuzzcount.py) -------------------------------------------
+
+
+def pytest_sessionfinish(session):
+    """Under pytest-xdist a worker hands its fuzz counts to the main process."""
+    from tests import fuzzcount
+
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["fuzz_counts"] = fuzzcount.COUNTS
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    from tests import fuzzcount
+
+    fuzzcount.merge(getattr(node, "workeroutput", {}).get("fuzz_counts", {}))
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests import fuzzcount
+
+    forms = fuzzcount.COUNTS.get("form", {})
+    if forms:
+        terminalreporter.section("form fuzzing")
+        terminalreporter.write_line(
+            f"form fuzz: {sum(forms.values())} inputs over {len(forms)} forms"
+        )

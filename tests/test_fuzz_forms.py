@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from accounts.models import Topic
 from connect.chat.models import Message
+from tests import fuzzcount
 from tests.test_authorization_matrix import world  # noqa: F401  (a fixture)
 
 EXAMPLES = int(os.environ.get("CONNECT_FUZZ_EXAMPLES", "200"))
@@ -218,20 +219,6 @@ FORMS = {
     "delete account": ("member", "post", "/safety/delete-account/", ["password"]),
 }
 
-TRIED: dict[str, int] = {}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _summary(request):
-    yield
-    if TRIED:
-        line = f"form fuzz: {sum(TRIED.values())} inputs over {len(TRIED)} forms"
-        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(line)
-        else:
-            print(line)
-
 
 def _places(the_world):
     users, samples, route_samples, _, role_samples = the_world
@@ -257,7 +244,6 @@ def _places(the_world):
 
 def fuzz_form(client, user, name, method, url, fields) -> None:
     """Send ``EXAMPLES`` generated inputs to one form; raise on the first 500."""
-    TRIED.setdefault(name, 0)
 
     @settings(
         max_examples=EXAMPLES,
@@ -269,7 +255,7 @@ def fuzz_form(client, user, name, method, url, fields) -> None:
     )
     @given(data=form_data(fields))
     def one_input(data):
-        TRIED[name] += 1
+        fuzzcount.record("form", name)
         cache.clear()  # rate limits: every input is judged on its own
         cookie = client.cookies.get("sessionid")
         if user is not None and (cookie is None or not cookie.value):
@@ -287,25 +273,21 @@ def fuzz_form(client, user, name, method, url, fields) -> None:
 
 
 @pytest.mark.filterwarnings("ignore:The default scheme will be changed")
-def test_every_form_survives_hostile_input(world):  # noqa: F811  (the imported fixture)
-    """One world for all forms (each input is rolled back); every form is tried in
-    full and all the forms that answered a 500 are listed."""
+@pytest.mark.parametrize("name", list(FORMS))
+def test_form_survives_hostile_input(world, name):  # noqa: F811  (the imported fixture)
+    """One world per form (each input is rolled back); a test per form lets
+    pytest-xdist spread the forms over its workers."""
     users = world[0]
     places = _places(world)
-    failures = []
-    for name, (role, method, url, fields) in FORMS.items():
-        client = Client(raise_request_exception=False)
-        if users[role] is not None:
-            client.force_login(users[role])
-        try:
-            fuzz_form(
-                client,
-                users[role],
-                name,
-                method,
-                url.format(**places),
-                [field.format(**places) for field in fields],
-            )
-        except AssertionError as error:
-            failures.append(f"{name}: {str(error).splitlines()[0]}")
-    assert not failures, "\n".join(failures)
+    role, method, url, fields = FORMS[name]
+    client = Client(raise_request_exception=False)
+    if users[role] is not None:
+        client.force_login(users[role])
+    fuzz_form(
+        client,
+        users[role],
+        name,
+        method,
+        url.format(**places),
+        [field.format(**places) for field in fields],
+    )
