@@ -1,15 +1,17 @@
-"""Thin views over selectors (reads) and services (writes)."""
+"""Thin views over selectors (reads) and services (writes); who may do what is
+asked of ``permissions``, whose refusals ``answers_access_denied`` answers."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from connect.access import answers_access_denied
+
+from . import permissions, selectors, services
 from .forms import AcceptForm, BrowseForm, CircleSettingsForm, HandoverForm, JoinRequestForm
 from .geo import distance_label
-from .models import Circle, Invitation, JoinRequest, Membership
+from .models import Circle, Invitation, JoinRequest
 from .services import CircleError
 from .timeslots import slot_in_zone
 from .tokens import BadLink, read_token
@@ -51,13 +53,12 @@ def mine(request):
 
 
 @login_required
+@answers_access_denied
 def about(request, circle_id):
     """What browsing shows (no member list); members are sent to the circle page."""
     if selectors.is_active_member(request.user, circle_id):
         return redirect("circles:detail", circle_id=circle_id)
-    circle = selectors.browsable_circle(circle_id)
-    if circle is None:
-        raise Http404
+    circle = permissions.access_browsable_circle(circle_id)
     pending = JoinRequest.objects.filter(
         circle=circle, user=request.user, status=JoinRequest.Status.PENDING
     ).first()
@@ -104,14 +105,9 @@ def join_request_withdraw(request, request_id):
 
 @login_required
 @require_POST
+@answers_access_denied
 def join_request_decide(request, request_id, decision):
-    req = JoinRequest.objects.filter(pk=request_id).first()
-    if (
-        decision not in ("approve", "decline")
-        or req is None
-        or not selectors.is_facilitator(request.user, req.circle_id)
-    ):
-        raise Http404
+    req = permissions.access_join_request_for_decision(request.user, request_id, decision)
     try:
         if decision == "approve":
             services.join_request_approve(request.user, request_id)
@@ -124,17 +120,11 @@ def join_request_decide(request, request_id, decision):
     return redirect("circles:detail", circle_id=req.circle_id)
 
 
-def _member_or_404(request, circle_id) -> Membership:
-    membership = selectors.active_membership(request.user, circle_id)
-    if membership is None:
-        raise Http404
-    return membership
-
-
 @login_required
+@answers_access_denied
 def detail(request, circle_id):
     """The circle page, for its members only (everyone else: 404)."""
-    membership = _member_or_404(request, circle_id)
+    membership = permissions.access_circle_as_member(request.user, circle_id)
     circle = membership.circle
     profile = _profile(request.user)
     members = list(selectors.circle_members(circle_id))
@@ -166,8 +156,9 @@ def detail(request, circle_id):
 
 @login_required
 @require_POST
+@answers_access_denied
 def circle_settings(request, circle_id):
-    _member_or_404(request, circle_id)
+    permissions.access_circle_as_member(request.user, circle_id)
     form = CircleSettingsForm(request.POST)
     if form.is_valid():
         try:
@@ -183,8 +174,9 @@ def circle_settings(request, circle_id):
 
 @login_required
 @require_POST
+@answers_access_denied
 def handover(request, circle_id):
-    _member_or_404(request, circle_id)
+    permissions.access_circle_as_member(request.user, circle_id)
     others = [m for m in selectors.circle_members(circle_id) if m.user_id != request.user.pk]
     form = HandoverForm(request.POST, members=others)
     if not form.is_valid():
@@ -202,8 +194,9 @@ def handover(request, circle_id):
 
 @login_required
 @require_POST
+@answers_access_denied
 def vote(request, circle_id):
-    _member_or_404(request, circle_id)
+    permissions.access_circle_as_member(request.user, circle_id)
     try:
         circle = services.stay_open_vote(request.user, circle_id, request.POST.get("choice", ""))
     except CircleError as exc:
@@ -217,8 +210,9 @@ def vote(request, circle_id):
 
 
 @login_required
+@answers_access_denied
 def leave(request, circle_id):
-    membership = _member_or_404(request, circle_id)
+    membership = permissions.access_circle_as_member(request.user, circle_id)
     if request.method == "POST":
         try:
             services.membership_leave(request.user, circle_id)
@@ -271,10 +265,9 @@ def _respond(request, inv_id: int, action: str):
 
 
 @login_required
+@answers_access_denied
 def invitation(request, invitation_id):
-    inv = selectors.invitation_for(request.user, invitation_id)
-    if inv is None:
-        raise Http404
+    inv = permissions.access_invitation(request.user, invitation_id)
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in ("accept", "decline"):

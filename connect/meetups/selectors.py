@@ -1,4 +1,4 @@
-"""Reads about meetups. Every permission check on meetups goes through here."""
+"""Reads about meetups. Who may see what is asked of ``permissions``."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -8,12 +8,12 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Profile
-from accounts.selectors import SLOTS_PER_WEEK, has_agreed, local_cell, week_start_utc
+from accounts.selectors import SLOTS_PER_WEEK, local_cell, week_start_utc
 from connect.circles.models import Circle, Membership
-from connect.circles.selectors import active_membership
-from connect.safety.selectors import blocked_ids, is_suspended
+from connect.safety.selectors import blocked_ids
 
 from .models import RSVP, CheckIn, Feedback, MeetupPreference, Occurrence
+from .permissions import access_may_see_details
 
 SLOT = timedelta(minutes=30)
 UTC = ZoneInfo("UTC")
@@ -36,34 +36,6 @@ SERIES_FIELDS = (
     "until",
     "count",
 )
-
-
-def can_schedule(membership: Membership | None) -> bool:
-    """Facilitators schedule; other members too if the circle allows it."""
-    if membership is None or membership.circle.status == Circle.Status.CLOSED:
-        return False
-    return membership.is_facilitator or membership.circle.members_can_schedule
-
-
-def can_manage(membership: Membership | None, series) -> bool:
-    """Facilitators, and whoever scheduled the series, may change or cancel it."""
-    if membership is None:
-        return False
-    return membership.is_facilitator or series.created_by_id == membership.user_id
-
-
-def occurrence_for_member(user, pk: int):
-    """(occurrence, membership) if ``user`` is an active member of its circle, else None.
-
-    Callers answer 404 on None so non-members learn nothing, not even that it exists.
-    """
-    occurrence = Occurrence.objects.select_related("series", "circle").filter(pk=pk).first()
-    if occurrence is None:
-        return None
-    membership = active_membership(user, occurrence.circle_id)
-    if membership is None:
-        return None
-    return occurrence, membership
 
 
 def with_counts(queryset, user):
@@ -113,16 +85,6 @@ def next_meetup_for(user):
     return with_counts(qs, user).first()
 
 
-def takes_part(user) -> bool:
-    """Whether the person may see member-only meetup details (venue, video link).
-
-    Not while suspended, and not before onboarding's agreements (18+ and the
-    current guidelines) are done. Used where no session guards the request,
-    such as the private calendar feed.
-    """
-    return has_agreed(user) and not is_suspended(user.pk)
-
-
 def feed_occurrences(user, days_back: int = 7):
     """Everything for the person's private feed: their circles' meetups, recent and upcoming.
 
@@ -131,7 +93,7 @@ def feed_occurrences(user, days_back: int = 7):
     the person may not take part (suspended, or agreements not done): the
     feed then serves an empty calendar until that ends.
     """
-    if not takes_part(user):
+    if not access_may_see_details(user):
         return []
     circle_ids = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values(
         "circle_id"

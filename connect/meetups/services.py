@@ -1,5 +1,9 @@
 """Writes about meetups: scheduling, changes, RSVPs, check-ins, calendar feeds.
 
+Every write is made on behalf of a person and first asks ``permissions`` whether
+they may: called for the wrong person a service raises ``AccessDenied`` and
+changes nothing. ``MeetupError`` is for what the rules refuse to anyone.
+
 Seats are counted under a row lock on the occurrence (``select_for_update``)
 so two people can never both take the last place; the unique RSVP row per
 person and occurrence backs it in the database.
@@ -15,21 +19,26 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.selectors import has_agreed
+from connect.access import AGREEMENTS_FIRST
 from connect.circles.models import Membership
 from connect.notifications.models import Kind
 from connect.notifications.services import notify
-from connect.safety.selectors import is_suspended
 
 from . import recurrence
 from .models import RSVP, CheckIn, Feedback, FeedToken, MeetupSeries, Occurrence
+from .permissions import (
+    access_circle_to_schedule,
+    access_occurrence,
+    access_occurrence_to_manage,
+    access_series_to_manage,
+)
 from .selectors import (
     SERIES_FIELDS,  # noqa: F401  (re-exported for views and tests)
     schedule_window,
 )
 
 CHECK_IN_WINDOW = timedelta(days=7)
-AGREE_FIRST = "Please confirm you are 18 or over and accept the community guidelines first."
+AGREE_FIRST = AGREEMENTS_FIRST
 OUT_OF_WINDOW = "Pick a date from today up to two years ahead."
 
 
@@ -46,11 +55,6 @@ def rule_of(series: MeetupSeries) -> recurrence.Rule:
         until=series.until,
         count=series.count,
     )
-
-
-def _require_agreed(user) -> None:
-    if not has_agreed(user):
-        raise MeetupError(AGREE_FIRST)
 
 
 def _require_in_window(day: date) -> None:
@@ -115,8 +119,9 @@ def _materialise(series: MeetupSeries, keep_before: datetime | None = None) -> N
 
 @transaction.atomic
 def schedule_series(circle, by, **fields) -> MeetupSeries:
-    """Create a meetup (a series of one, or a recurring series) and its occurrences."""
-    _require_agreed(by)
+    """Create a meetup (a series of one, or a recurring series) and its occurrences,
+    if ``by`` may schedule in the circle."""
+    circle = access_circle_to_schedule(by, circle.pk).circle
     series = MeetupSeries.objects.create(circle=circle, created_by=by, **fields)
     _materialise(series)
     first = series.occurrences.order_by("starts_at").first()
@@ -139,7 +144,7 @@ def edit_series(series: MeetupSeries, by, **fields) -> MeetupSeries:
     Future untouched occurrences whose instant is no longer in the rule are
     removed (with their RSVPs; members are told to RSVP again).
     """
-    series = MeetupSeries.objects.select_for_update().get(pk=series.pk)
+    series, _ = access_series_to_manage(by, series.pk, acting=True, lock=True)
     for name, value in fields.items():
         setattr(series, name, value)
     series.sequence += 1
@@ -161,7 +166,7 @@ def edit_series(series: MeetupSeries, by, **fields) -> MeetupSeries:
 @transaction.atomic
 def cancel_occurrence(occurrence: Occurrence, by) -> Occurrence:
     """Cancel one occurrence; the others stay. Members get a cancellation notice."""
-    occurrence = Occurrence.objects.select_for_update().get(pk=occurrence.pk)
+    occurrence, _ = access_occurrence_to_manage(by, occurrence.pk, acting=True, lock=True)
     if occurrence.is_cancelled:
         return occurrence
     occurrence.status = Occurrence.Status.CANCELLED
@@ -178,9 +183,7 @@ def cancel_occurrence(occurrence: Occurrence, by) -> Occurrence:
 @transaction.atomic
 def move_occurrence(occurrence: Occurrence, by, new_date: date, new_time: time) -> Occurrence:
     """Move one occurrence to another local date/time (in the series' zone)."""
-    occurrence = (
-        Occurrence.objects.select_for_update().select_related("series").get(pk=occurrence.pk)
-    )
+    occurrence, _ = access_occurrence_to_manage(by, occurrence.pk, acting=True, lock=True)
     if occurrence.is_cancelled:
         raise MeetupError("A cancelled meetup can't be moved.")
     _require_in_window(new_date)
@@ -238,18 +241,9 @@ def _promote_waitlist(occurrence: Occurrence) -> RSVP | None:
 @transaction.atomic
 def rsvp(occurrence: Occurrence, user, answer: str) -> RSVP:
     """Answer yes / maybe / no. A "yes" beyond the capacity joins the waiting list."""
+    occurrence, _ = access_occurrence(user, occurrence.pk, acting=True, lock=True)
     if answer not in RSVP.Answer.values:
         raise MeetupError("Choose yes, maybe or no.")
-    _require_agreed(user)
-    occurrence = (
-        Occurrence.objects.select_for_update().select_related("series").get(pk=occurrence.pk)
-    )
-    if not Membership.objects.filter(
-        circle_id=occurrence.circle_id, user=user, status=Membership.Status.ACTIVE
-    ).exists():
-        raise MeetupError("Only members of the circle can RSVP.")
-    if is_suspended(user.pk):
-        raise MeetupError("Your account is suspended, so you can't RSVP right now.")
     if occurrence.is_cancelled:
         raise MeetupError("This meetup was cancelled.")
     if occurrence.starts_at <= timezone.now():
@@ -306,11 +300,7 @@ def check_in_open(occurrence: Occurrence, now=None) -> bool:
 @transaction.atomic
 def check_in(occurrence: Occurrence, user, heard: str = "", note: str = "") -> CheckIn:
     """Mark that ``user`` was there, with the optional private "felt heard" answer."""
-    _require_agreed(user)
-    if not Membership.objects.filter(
-        circle_id=occurrence.circle_id, user=user, status=Membership.Status.ACTIVE
-    ).exists():
-        raise MeetupError("Only members of the circle can check in.")
+    occurrence, _ = access_occurrence(user, occurrence.pk, acting=True)
     if not check_in_open(occurrence):
         raise MeetupError("Check-in opens when the meetup starts and closes a week after.")
     checkin, _ = CheckIn.objects.get_or_create(occurrence=occurrence, user=user)

@@ -1,7 +1,9 @@
-"""Meetup pages. Thin: permissions via selectors, writes via services.
+"""Meetup pages. Thin: who may do what via ``permissions``, reads via
+selectors, writes via services (which ask ``permissions`` again).
 
 Every member-only page answers 404 to non-members, so nobody outside a circle
-learns a meetup's time, venue, video link or who is coming.
+learns a meetup's time, venue, video link or who is coming; people who have not
+agreed yet are sent to the agreements step (``answers_access_denied``).
 """
 
 from datetime import date, timedelta
@@ -17,11 +19,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.zones import is_zone, zone_or_utc
-from connect.circles.selectors import active_membership
+from connect.access import answers_access_denied
+from connect.circles.permissions import access_circle_as_member
 
-from . import ics, selectors, services
+from . import ics, permissions, selectors, services
 from .forms import CheckInForm, MeetupPreferenceForm, MoveForm, RSVPForm, ScheduleForm
-from .models import MeetupSeries
 
 FEED_SESSION_KEY = "meetups_new_feed_url"
 WEEK_OUT_OF_RANGE = "Pick a week from today up to two years ahead."
@@ -29,27 +31,13 @@ WEEK_OUT_OF_RANGE = "Pick a week from today up to two years ahead."
 WEEK_BACK = timedelta(days=366)
 
 
-def _agreements_first(request):
-    """None once the person has agreed (18+, current guidelines); else the
-    redirect to onboarding's agreements step, with a notice.
-
-    Reads the profile the request already loaded, so it costs no query.
-    """
-    profile = getattr(request.user, "profile", None)
-    if profile is not None and profile.has_agreed:
-        return None
-    messages.info(request, services.AGREE_FIRST)
-    return redirect(reverse("onboarding_step", args=["agreements"]))
-
-
-def needs_agreements(view):
-    """Meetup pages are for people who finished onboarding's agreements."""
+def agreed_first(view):
+    """Meetup pages are for people who finished onboarding's agreements: asked
+    before anything else (even the method), as ``permissions.access_agreed``."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        refused = _agreements_first(request)
-        if refused is not None:
-            return refused
+        permissions.access_agreed(request.user)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -63,27 +51,6 @@ def _render(request, template, context, status=200):
     """Render with every time in the viewer's own zone."""
     with timezone.override(_tz(request.user)):
         return render(request, template, context, status=status)
-
-
-MAX_ID = 2**63 - 1  # the largest id the database can hold
-
-
-def _membership_or_404(user, circle_id):
-    if not 0 < circle_id <= MAX_ID:
-        raise Http404("No such circle.")
-    membership = active_membership(user, circle_id)
-    if membership is None:
-        raise Http404("No such circle.")
-    return membership
-
-
-def _occurrence_or_404(user, pk):
-    if not 0 < pk <= MAX_ID:
-        raise Http404("No such meetup.")
-    found = selectors.occurrence_for_member(user, pk)
-    if found is None:
-        raise Http404("No such meetup.")
-    return found
 
 
 def _week_of(request) -> tuple[date | None, str]:
@@ -106,12 +73,13 @@ def _week_of(request) -> tuple[date | None, str]:
 
 
 @login_required
-@needs_agreements
+@answers_access_denied
+@agreed_first
 def circle_meetups(request, circle_id):
     """A circle's upcoming meetups, and the schedule form for those who may schedule."""
-    membership = _membership_or_404(request.user, circle_id)
+    membership = permissions.access_circle_meetups(request.user, circle_id)
     circle = membership.circle
-    may_schedule = selectors.can_schedule(membership)
+    may_schedule = permissions.can_schedule(membership)
     form = None
     if may_schedule:
         if request.method == "POST":
@@ -128,7 +96,7 @@ def circle_meetups(request, circle_id):
                     initial[key] = request.GET[key]
             form = ScheduleForm(circle=circle, initial=initial)
     elif request.method == "POST":
-        raise Http404("Scheduling is not open to you in this circle.")
+        permissions.access_circle_to_schedule(request.user, circle_id, acting=False)
 
     week_of, week_error = _week_of(request)
     suggestions = []
@@ -160,11 +128,12 @@ def circle_meetups(request, circle_id):
 
 
 @login_required
-@needs_agreements
+@answers_access_denied
+@agreed_first
 def detail(request, pk, move_form=None, checkin_form=None, status=200):
     """One occurrence: time in the viewer's zone, venue/link, who is coming, RSVP, check-in."""
-    occurrence, membership = _occurrence_or_404(request.user, pk)
-    manage = selectors.can_manage(membership, occurrence.series)
+    occurrence, membership = permissions.access_occurrence(request.user, pk)
+    manage = permissions.can_manage(membership, occurrence.series)
     now = timezone.now()
     context = {
         "occurrence": occurrence,
@@ -188,10 +157,11 @@ def detail(request, pk, move_form=None, checkin_form=None, status=200):
 
 
 @login_required
-@needs_agreements
+@answers_access_denied
+@agreed_first
 @require_GET
 def occurrence_ics(request, pk):
-    occurrence, _ = _occurrence_or_404(request.user, pk)
+    occurrence, _ = permissions.access_occurrence(request.user, pk)
     series = occurrence.series
     occurrences = list(series.occurrences.select_related("series").order_by("starts_at"))
     # The page's own occurrence first so the file's link points back to it.
@@ -204,10 +174,11 @@ def occurrence_ics(request, pk):
 
 
 @login_required
-@needs_agreements
+@answers_access_denied
+@agreed_first
 @require_POST
 def rsvp(request, pk):
-    occurrence, _ = _occurrence_or_404(request.user, pk)
+    occurrence, _ = permissions.access_occurrence(request.user, pk)
     form = RSVPForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose yes, maybe or no.")
@@ -227,24 +198,22 @@ def rsvp(request, pk):
 
 
 @login_required
-@needs_agreements
+@answers_access_denied
+@agreed_first
 @require_POST
 def cancel(request, pk):
-    occurrence, membership = _occurrence_or_404(request.user, pk)
-    if not selectors.can_manage(membership, occurrence.series):
-        raise Http404("No such meetup.")
+    occurrence, _ = permissions.access_occurrence_to_manage(request.user, pk)
     services.cancel_occurrence(occurrence, request.user)
     messages.success(request, "This meetup is cancelled. Members are being told.")
     return redirect("meetups:detail", pk)
 
 
 @login_required
-@needs_agreements
+@answers_access_denied
+@agreed_first
 @require_POST
 def move(request, pk):
-    occurrence, membership = _occurrence_or_404(request.user, pk)
-    if not selectors.can_manage(membership, occurrence.series):
-        raise Http404("No such meetup.")
+    occurrence, _ = permissions.access_occurrence_to_manage(request.user, pk)
     form = MoveForm(request.POST, tz_name=occurrence.series.timezone)
     if form.is_valid():
         try:
@@ -259,16 +228,10 @@ def move(request, pk):
 
 
 @login_required
-@needs_agreements
+@answers_access_denied
+@agreed_first
 def edit_series(request, pk):
-    series = None
-    if 0 < pk <= MAX_ID:
-        series = MeetupSeries.objects.select_related("circle").filter(pk=pk).first()
-    if series is None:
-        raise Http404("No such meetup.")
-    membership = _membership_or_404(request.user, series.circle_id)
-    if not selectors.can_manage(membership, series):
-        raise Http404("No such meetup.")
+    series, _ = permissions.access_series_to_manage(request.user, pk)
     if request.method == "POST":
         form = ScheduleForm(request.POST, circle=series.circle, editing=True)
         if form.is_valid():
@@ -288,10 +251,11 @@ def edit_series(request, pk):
 
 
 @login_required
-@needs_agreements
+@answers_access_denied
+@agreed_first
 @require_POST
 def check_in(request, pk):
-    occurrence, _ = _occurrence_or_404(request.user, pk)
+    occurrence, _ = permissions.access_occurrence(request.user, pk)
     form = CheckInForm(request.POST)
     if not form.is_valid():
         return detail(request, pk, checkin_form=form, status=400)
@@ -352,10 +316,11 @@ def preferences(request):
 
 
 @login_required
+@answers_access_denied
 @require_GET
 def step_back(request, circle_id):
     """Where the "we missed you" note leads: easy ways to pause or leave, no guilt."""
-    membership = _membership_or_404(request.user, circle_id)
+    membership = access_circle_as_member(request.user, circle_id)
     return _render(
         request,
         "meetups/step_back.html",

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from connect.access import AccessDenied
 from connect.meetups import services
 from connect.meetups.models import RSVP, Occurrence
 from connect.meetups.selectors import Attendee
@@ -84,7 +85,7 @@ def test_suspended_people_cannot_rsvp_but_muted_people_can(client, meetup, circl
     Mute.objects.create(
         user=ben, circle=circle, ends_at=timezone.now() + timedelta(days=1), reason="test"
     )
-    with pytest.raises(services.MeetupError, match="suspended"):
+    with pytest.raises(AccessDenied, match="suspended"):
         services.rsvp(meetup, ann, "yes")
     client.force_login(ann)
     response = client.post(

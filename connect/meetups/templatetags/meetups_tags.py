@@ -2,6 +2,7 @@
 
 from django import template
 
+from connect.circles.selectors import is_active_member
 from connect.meetups import selectors
 
 register = template.Library()
@@ -16,6 +17,6 @@ def next_meetup_of(user):
 @register.simple_tag
 def circle_meetups_of(circle, user, limit=3):
     """``{% circle_meetups_of circle user as meetups %}``: upcoming meetups (members only)."""
-    if circle is None or not selectors.active_membership(user, circle.pk):
+    if circle is None or not is_active_member(user, circle.pk):
         return []
     return selectors.circle_upcoming(circle.pk, user, limit=limit)

@@ -1,11 +1,11 @@
-"""What every moderation service shares: the error types and who may act."""
+"""What every moderation service shares: the error types, and who may act
+(``actor_role``, from ``permissions``)."""
 
-from connect.circles.selectors import is_facilitator
 from connect.safety.services import ReportRateLimited as SafetyReportRateLimited
 from connect.safety.services import SafetyError
 
 from ..models import ModerationAction
-from ..selectors import is_moderator
+from ..permissions import actor_role  # noqa: F401  (re-exported for the services)
 
 Action = ModerationAction.Kind
 
@@ -20,12 +20,3 @@ class ReportRateLimited(ModerationError, SafetyReportRateLimited):
 
 class TargetNotFound(ModerationError):
     """The reported thing does not exist, or the reporter cannot see it."""
-
-
-def actor_role(actor, circle_id: int | None) -> str | None:
-    """ "moderator" anywhere, "facilitator" in their own circle, else None."""
-    if is_moderator(actor):
-        return "moderator"
-    if circle_id is not None and is_facilitator(actor, circle_id):
-        return "facilitator"
-    return None

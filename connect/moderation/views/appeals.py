@@ -1,20 +1,24 @@
 """Actions about me, appeals and warnings."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from connect.safety.models import ModerationWarning
+from connect.access import answers_access_denied
 
 from ..forms import (
     AppealDecisionForm,
     AppealForm,
 )
 from ..models import Appeal, ModerationAction
+from ..permissions import (
+    access_appeal,
+    access_appeal_by_link,
+    access_appeal_to_review,
+    access_warning,
+)
 from ..services import (
     ModerationError,
     action_from_appeal_token,
@@ -22,10 +26,8 @@ from ..services import (
     appeal_decide,
     warning_acknowledge,
 )
-from .common import moderator_required
 
 Action = ModerationAction.Kind
-User = get_user_model()
 
 # --- Actions about me, appeals, warnings ---------------------------------------
 
@@ -59,32 +61,24 @@ def _appeal_page(request, action, user, post_url):
 
 
 @login_required
+@answers_access_denied
 def appeal(request, action_id):
-    action = ModerationAction.objects.filter(pk=action_id).first()
-    if action is None or action.target_user_id != request.user.pk:
-        # Someone else's action looks the same as a missing one.
-        raise Http404("There is no action about you with this number.")
-    if not action.is_appealable:
-        raise Http404("This can't be appealed.")
+    action = access_appeal(request.user, action_id)
     return _appeal_page(request, action, request.user, request.path)
 
 
+@answers_access_denied
 def appeal_by_link(request, token):
     """The signed link in a suspension email: a suspended person can't log in."""
     action = action_from_appeal_token(token)
-    if action is None or action.kind != Action.SUSPEND or action.target_user_id is None:
-        raise Http404("This appeal link is not valid or has expired.")
-    user = User.objects.filter(pk=action.target_user_id).first()
-    if user is None:
-        raise Http404("This appeal link is not valid or has expired.")
+    user = access_appeal_by_link(action)
     return _appeal_page(request, action, user, request.path)
 
 
-@moderator_required
+@login_required
+@answers_access_denied
 def appeal_review(request, appeal_id):
-    item = get_object_or_404(
-        Appeal.objects.select_related("action", "appellant__profile"), pk=appeal_id
-    )
+    item = access_appeal_to_review(request.user, appeal_id)
     form = AppealDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,10 +103,9 @@ def appeal_review(request, appeal_id):
 
 
 @login_required
+@answers_access_denied
 def warning(request, warning_id):
-    item = ModerationWarning.objects.filter(pk=warning_id, user=request.user).first()
-    if item is None:
-        raise Http404("No such warning.")
+    item = access_warning(request.user, warning_id)
     if request.method == "POST":
         warning_acknowledge(request.user, item)
         messages.success(request, "Thank you for reading the warning.")

@@ -2,14 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from connect.access import answers_access_denied, not_found
 from connect.ids import parse_id
 from connect.safety.models import Block
 from connect.safety.services import SafetyError, block_create, block_delete
 
+from ..permissions import NOT_BLOCKED, access_own_block
 from ..selectors import blockable_author, blockable_person
 from ..services import (
     membership_end_and_rematch,
@@ -40,11 +41,12 @@ def _block_target(request):
     elif user_id is not None:
         other = blockable_person(request.user, user_id)
     if other is None:
-        raise Http404("No such person.")
+        raise not_found("No such person.")
     return other, message_id
 
 
 @login_required
+@answers_access_denied
 @require_http_methods(["GET", "POST"])
 def block(request):
     """GET: a page that names the person and says what a block does; POST: block."""
@@ -75,24 +77,25 @@ def block(request):
 
 
 @login_required
+@answers_access_denied
 @require_POST
 def unblock(request, user_id):
     if not block_delete(request.user, user_id):
-        raise Http404("You have not blocked this person.")
+        raise not_found(NOT_BLOCKED)
     messages.success(request, "Unblocked.")
     return redirect("moderation:blocks")
 
 
 @login_required
+@answers_access_denied
 def block_shared(request, user_id):
     """After a block: the circles both are in, with 'move' and 'report' offers."""
-    if not Block.objects.filter(blocker=request.user, blocked_id=user_id).exists():
-        raise Http404("You have not blocked this person.")
+    access_own_block(request.user, user_id)
     circles = shared_circles(request.user, user_id)
     if request.method == "POST":
         circle_id = parse_id(request.POST.get("circle_id"))
         if circle_id is None or not circles.filter(pk=circle_id).exists():
-            raise Http404("Not a circle you share.")
+            raise not_found("Not a circle you share.")
         membership_end_and_rematch(request.user, circle_id)
         messages.success(
             request,

@@ -3,10 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
+from connect.access import answers_access_denied
 from connect.chat.models import Message
 from connect.circles.models import Circle, Membership
 
@@ -15,10 +14,10 @@ from ..forms import (
     ActionForm,
 )
 from ..models import CrisisAlert, ModerationAction
+from ..permissions import access_action_kind, access_circle_safety
 from ..services import (
     FACILITATOR_ACTIONS,
     ModerationError,
-    actor_role,
     moderation_action_take,
 )
 
@@ -29,17 +28,10 @@ User = get_user_model()
 # --- A circle's safety page (facilitators and moderators) --------------------
 
 
-def _circle_for_safety(request, circle_id):
-    circle = get_object_or_404(Circle, pk=circle_id)
-    role = actor_role(request.user, circle.pk)
-    if role is None:
-        raise Http404("No such circle.")  # members and strangers: as if it did not exist
-    return circle, role
-
-
 @login_required
+@answers_access_denied
 def circle_safety(request, circle_id):
-    circle, role = _circle_for_safety(request, circle_id)
+    circle, role = access_circle_safety(request.user, circle_id)
     members = list(
         Membership.objects.filter(circle=circle, status=Membership.Status.ACTIVE)
         .exclude(user=request.user)
@@ -61,12 +53,7 @@ def circle_safety(request, circle_id):
         **extra,
     )
     if request.method == "POST":
-        requested = request.POST.get("kind", "")
-        if requested in Action.values and requested not in kinds:
-            raise PermissionDenied(
-                "Only a site moderator can do that. A facilitator can hide a message, "
-                "mute someone for up to 24 hours, or remove someone from the circle."
-            )
+        access_action_kind(request.POST.get("kind", ""), kinds, Action.values)
         if form.is_valid():
             data = form.cleaned_data
             message = None

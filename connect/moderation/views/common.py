@@ -1,21 +1,21 @@
-"""What the moderation pages share: the moderator-only decorator."""
+"""What the moderation pages share: the moderators' pages ask
+``permissions.access_moderator`` before anything else."""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 
-from ..selectors import is_moderator
+from connect.access import answers_access_denied
+
+from ..permissions import access_moderator
 
 
-def moderator_required(view):
-    """Logged in and a site moderator; anyone else gets 403."""
+def for_moderators(view):
+    """Logged in (else the login page) and a site moderator (else 403)."""
 
     @wraps(view)
-    @login_required
     def wrapper(request, *args, **kwargs):
-        if not is_moderator(request.user):
-            raise PermissionDenied("Only site moderators can see this page.")
+        access_moderator(request.user)
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return login_required(answers_access_denied(wrapper))

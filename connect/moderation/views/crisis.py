@@ -2,17 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+
+from connect.access import answers_access_denied
 
 from .. import queue
 from ..forms import (
     NoteForm,
 )
-from ..models import CrisisAlert
+from ..permissions import access_alert
 from ..services import (
     ModerationError,
-    actor_role,
     crisis_alert_handle,
 )
 
@@ -20,10 +20,9 @@ from ..services import (
 
 
 @login_required
+@answers_access_denied
 def alert(request, alert_id):
-    item = get_object_or_404(CrisisAlert.objects.select_related("circle", "message"), pk=alert_id)
-    if actor_role(request.user, item.circle_id) is None:
-        raise Http404("No such alert.")
+    item = access_alert(request.user, alert_id)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

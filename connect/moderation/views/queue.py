@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from connect.access import not_found
 from connect.circles.models import Circle, Membership
 
 from .. import queue
@@ -20,7 +20,7 @@ from ..services import (
     ModerationError,
     moderation_action_take,
 )
-from .common import moderator_required
+from .common import for_moderators
 
 Action = ModerationAction.Kind
 User = get_user_model()
@@ -28,7 +28,7 @@ User = get_user_model()
 # --- Review queue (moderators) ----------------------------------------------
 
 
-@moderator_required
+@for_moderators
 @require_GET
 def queue_list(request):
     order = request.GET.get("order", "newest")
@@ -49,7 +49,7 @@ def queue_list(request):
 
 def _queue_target(target_type, target_id):
     if target_type not in Report.TargetType.values:
-        raise Http404("Unknown kind of report.")
+        raise not_found("Unknown kind of report.")
     reports = list(
         Report.objects.filter(
             target_type=target_type, target_id=target_id, status=Report.Status.OPEN
@@ -57,7 +57,7 @@ def _queue_target(target_type, target_id):
     )
     obj = queue.target_object(target_type, target_id)
     if obj is None and not reports:
-        raise Http404("Nothing reported here.")
+        raise not_found("Nothing reported here.")
     return obj, reports
 
 
@@ -79,7 +79,7 @@ def _queue_action_form(target_type, obj, person_id, data=None):
     return ActionForm(data, kinds=kinds, circles=circles, people=people)
 
 
-@moderator_required
+@for_moderators
 def queue_item(request, target_type, target_id):
     obj, reports = _queue_target(target_type, target_id)
     person_id = queue.target_person_id(target_type, obj)
@@ -134,7 +134,7 @@ def queue_item(request, target_type, target_id):
 # --- Audit log ----------------------------------------------------------------
 
 
-@moderator_required
+@for_moderators
 @require_GET
 def audit_log(request):
     form = AuditSearchForm(request.GET or None)
