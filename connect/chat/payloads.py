@@ -15,7 +15,8 @@ FORMER_MEMBER = "former member"
 
 
 def author_name(message: Message) -> str:
-    return message.author.display_name if message.author_id else FORMER_MEMBER
+    # author_id first: a former member's message answers without a query.
+    return message.author.display_name if message.author_id and message.author else FORMER_MEMBER
 
 
 def can_edit(message: Message, user_id, now=None) -> bool:
