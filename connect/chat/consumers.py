@@ -9,12 +9,16 @@ Server → client: ``ready``, ``message``, ``message_updated``, ``history``,
 A refused frame gets an ``error`` frame and the socket stays open; a frame
 that is malformed in any way (wrong types, ids beyond bigint, JSON nested too
 deeply) gets an ``error`` frame too, never a crash. Access is checked on
-connect and again before every write: a muted member may read and gets
+connect and again before every write, by ``permissions``: a muted member may read and gets
 ``error`` frames with code "muted" for writes; a member with an unread
 moderators' warning may read and report but gets "warning_pending" (with the
 warning's ``url``) for writes; someone no longer a member, suspended, or
 without the 18+ and guidelines agreements is closed with the codes in
 ``realtime``. A block added or lifted reaches open sockets at once.
+
+Messages sent, edited or deleted reach the circle's sockets from the services
+that saved them (on commit), not from here; this consumer only answers its
+own client (``ack``, ``crisis``, ``error``) and relays typing and presence.
 """
 
 import functools
@@ -27,7 +31,7 @@ from django.urls import reverse
 
 from connect.safety.selectors import blocked_ids
 
-from . import presence, realtime, selectors, services
+from . import permissions, presence, realtime, selectors, services
 from .payloads import message_payload
 
 # Database work runs in a small thread pool instead of daphne's one shared
@@ -49,17 +53,6 @@ _CLOSE_FOR = {
 
 
 @db
-def _post(user, circle_id, body):
-    posted = services.post_message(user, circle_id, body)
-    return posted, message_payload(posted.message)  # reads the author's profile
-
-
-@db
-def _change(service, *args):
-    return message_payload(service(*args))
-
-
-@db
 def _history(user, circle_id, after, before):
     messages, has_more = selectors.message_page(
         user, circle_id, after=after, before=before, limit=HISTORY_LIMIT
@@ -71,7 +64,7 @@ def _int_or_none(value):
     """A cursor or read marker: None, or a whole number 0..MAX_ID (else ChatError)."""
     if value is None:
         return None
-    return services.clean_id(value, minimum=0)
+    return permissions.clean_id(value, minimum=0)
 
 
 def _client_id(frame) -> dict:
@@ -92,18 +85,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user = self.scope.get("user")
         self.circle_id = int(self.scope["url_route"]["kwargs"]["circle_id"])
         self.joined = False
-        access = await db(selectors.chat_access)(self.user, self.circle_id)
-        if not selectors.can_read(access):
+        try:
+            access = await db(permissions.access_circle_chat)(
+                self.user, self.circle_id, to_post=False
+            )
+        except permissions.ChatError as error:
             # Accept-then-close so the browser sees our code (a refused
             # handshake only ever shows 1006).
             await self.accept()
-            if access == selectors.NOT_AGREED:
-                await self.send_error(
-                    access,
-                    services.AGREEMENTS_TEXT,
-                    url=reverse("onboarding_step", args=["agreements"]),
-                )
-            await self.close(code=_CLOSE_FOR[access])
+            if error.code == selectors.NOT_AGREED:
+                await self.send_error(error.code, error.text, **error.extra)
+            await self.close(code=_CLOSE_FOR[error.code])
             return
         self.group = realtime.circle_group(self.circle_id)
         self.blocked = await db(blocked_ids)(self.user.pk)
@@ -164,7 +156,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         try:
             await handler(frame)
-        except services.ChatError as error:
+        except permissions.ChatError as error:
             await self._refused(error, frame)
         except Exception:
             # Last resort: a bug must not take the reader's socket down (1011).
@@ -194,8 +186,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "pong"})
 
     async def do_send(self, frame):
-        posted, payload = await _post(self.user, self.circle_id, frame.get("body"))
-        await self.send_json({"type": "ack", "id": payload["id"], **_client_id(frame)})
+        posted = await db(services.post_message)(self.user, self.circle_id, frame.get("body"))
+        await self.send_json({"type": "ack", "id": posted.message.pk, **_client_id(frame)})
         if posted.crisis:
             await self.send_json(
                 {
@@ -205,19 +197,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
                     "life or hurting yourself, real people can help right now.",
                 }
             )
-        await self.channel_layer.group_send(
-            self.group, {"type": "chat.message", "kind": "message", "message": payload}
-        )
 
     async def do_edit(self, frame):
-        payload = await _change(
-            services.edit_message, self.user, self.circle_id, frame.get("id"), frame.get("body")
+        await db(services.edit_message)(
+            self.user, self.circle_id, frame.get("id"), frame.get("body")
         )
-        await self._broadcast_update(payload)
 
     async def do_delete(self, frame):
-        payload = await _change(services.delete_message, self.user, self.circle_id, frame.get("id"))
-        await self._broadcast_update(payload)
+        await db(services.delete_message)(self.user, self.circle_id, frame.get("id"))
 
     async def do_report(self, frame):
         report = await db(services.report_message)(
@@ -232,7 +219,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def do_history(self, frame):
         after = _int_or_none(frame.get("after"))
         before = _int_or_none(frame.get("before"))
-        await db(services.require_access)(self.user, self.circle_id, to_post=False)
+        await db(permissions.access_circle_chat)(self.user, self.circle_id, to_post=False)
         messages, has_more = await _history(self.user, self.circle_id, after, before)
         await self.send_json(
             {
@@ -284,16 +271,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if event.get("circle_id") in (None, self.circle_id):
             self.reading = False
             await self.close(code=event["code"])
-
-    async def _broadcast_update(self, payload):
-        await self.channel_layer.group_send(
-            self.group,
-            {
-                "type": "chat.message",
-                "kind": "message_updated",
-                "message": payload,
-            },
-        )
 
     async def _broadcast_presence(self):
         online = await db(selectors.online_members)(self.circle_id)

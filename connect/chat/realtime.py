@@ -1,12 +1,24 @@
-"""Channel-layer groups and the pushes other apps send to open chat sockets.
+"""Channel-layer groups and every event pushed to open chat sockets.
 
 One group per circle for messages, one group per person so that leaving,
 removal or suspension can close that person's open sockets at once.
+
+Writes publish their own events: the service that saves a change calls
+``send_event_on_commit`` inside its transaction, and the event goes out only
+once that transaction commits (never for a write that rolled back). Consumers
+and views never broadcast a write themselves; typing and presence, which
+change nothing stored, are the consumer's own.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.urls import reverse
+
+if TYPE_CHECKING:
+    from .models import Message
 
 # WebSocket close codes (4000–4999 are the application's own).
 CLOSE_NOT_AUTHENTICATED = 4401
@@ -15,6 +27,19 @@ CLOSE_MEMBERSHIP_ENDED = 4409
 CLOSE_SUSPENDED = 4410
 CLOSE_NOT_AGREED = 4412  # 18+ not confirmed or the current guidelines not accepted
 CLOSE_MUTED = 4423
+
+# What the page says when a socket is closed with one of the codes above; the
+# script reads this table from the page and does not reconnect after any of them.
+CLOSE_TEXT = {
+    CLOSE_NOT_AUTHENTICATED: "You are no longer in this circle's chat.",
+    CLOSE_NOT_A_MEMBER: "You are no longer in this circle's chat.",
+    CLOSE_MEMBERSHIP_ENDED: "You are no longer in this circle's chat.",
+    CLOSE_SUSPENDED: "Your account is suspended.",
+    CLOSE_NOT_AGREED: (
+        "Please confirm you are 18 or over and accept the community guidelines first."
+    ),
+    CLOSE_MUTED: "You are muted in this circle for now: you can read but not post.",
+}
 
 
 def circle_group(circle_id: int) -> str:
@@ -25,20 +50,45 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+def socket_path(circle_id: int) -> str:
+    """The path of the circle's chat socket, from the WebSocket routes."""
+    return reverse("chat_socket", urlconf="connect.chat.routing", args=[circle_id])
+
+
+def _group_send(group: str, event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, event)
+
+
+def send_event_on_commit(group: str, event: dict[str, Any]) -> None:
+    """Send ``event`` to the channel-layer ``group`` once the current
+    transaction commits (at once outside one). Nothing is sent if it rolls
+    back; a channel layer that is down does not undo the committed write
+    (the error is logged and clients catch up from history on reconnect)."""
+    transaction.on_commit(lambda: _group_send(group, event), robust=True)
+
+
+def message_event(message: "Message", kind: str) -> dict[str, Any]:
+    """The event for a message's current state: ``kind`` is "message" for a
+    new one, "message_updated" for an edit, deletion or hiding."""
+    from .payloads import message_payload
+
+    return {"type": "chat.message", "kind": kind, "message": message_payload(message)}
+
+
+def publish_message(message: "Message", kind: str) -> None:
+    """After commit, send the message as it is now to the circle's open sockets.
+    The payload is built now, inside the writing transaction."""
+    send_event_on_commit(circle_group(message.circle_id), message_event(message, kind))
+
+
 def close_user_sockets(user_id: int, code: int, circle_id: int | None = None) -> None:
     """After the current transaction commits, close the person's chat sockets
     (only those of ``circle_id`` when given) with ``code``."""
-
-    def push():
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        async_to_sync(layer.group_send)(
-            user_group(user_id),
-            {"type": "access.revoked", "code": code, "circle_id": circle_id},
-        )
-
-    transaction.on_commit(push)
+    send_event_on_commit(
+        user_group(user_id), {"type": "access.revoked", "code": code, "circle_id": circle_id}
+    )
 
 
 def push_blocks_changed(user_id: int, other_id: int) -> None:
@@ -46,36 +96,19 @@ def push_blocks_changed(user_id: int, other_id: int) -> None:
     them was added or lifted: each socket re-reads whom to hide and sends its
     reader a fresh presence list, so neither sees the other's messages, typing
     or presence from that moment (no reconnect or heartbeat needed)."""
-
-    def push():
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        for uid in (user_id, other_id):
-            async_to_sync(layer.group_send)(user_group(uid), {"type": "blocks.changed"})
-
-    transaction.on_commit(push)
+    for uid in (user_id, other_id):
+        send_event_on_commit(user_group(uid), {"type": "blocks.changed"})
 
 
 def broadcast_message_changed(message_id: int) -> None:
     """After commit, send the message's current state (e.g. hidden by a
     moderator) to everyone with the circle's chat open."""
 
-    def push():
+    def push() -> None:
         from .models import Message
-        from .payloads import message_payload
 
         message = Message.objects.select_related("author__profile").filter(pk=message_id).first()
-        layer = get_channel_layer()
-        if message is None or layer is None:
-            return
-        async_to_sync(layer.group_send)(
-            circle_group(message.circle_id),
-            {
-                "type": "chat.message",
-                "kind": "message_updated",
-                "message": message_payload(message),
-            },
-        )
+        if message is not None:
+            _group_send(circle_group(message.circle_id), message_event(message, "message_updated"))
 
-    transaction.on_commit(push)
+    transaction.on_commit(push, robust=True)

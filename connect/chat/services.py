@@ -1,5 +1,9 @@
 """Writes for the circle chat. Every rule lives here, so the WebSocket consumer
-and the no-JavaScript views behave the same and are tested through one path."""
+and the no-JavaScript views behave the same and are tested through one path.
+
+Who may act is asked of ``permissions``; each write publishes its own
+real-time event on commit (``realtime.publish_message``), so a message reaches
+open sockets however it was written."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +22,16 @@ from connect.safety.selectors import blocked_ids
 from connect.safety.services import ReportRateLimited, SafetyError
 from connect.safety.signals import message_report_requested
 
-from . import ratelimit, selectors
+from . import ratelimit, realtime, selectors
 from .mentions import mentioned_ids
 from .models import MAX_MESSAGE_LENGTH, Message, ReadState
-from .payloads import EDIT_WINDOW, can_edit
+from .permissions import (
+    ChatError,
+    access_circle_chat,
+    access_message,
+    access_message_edit,
+    clean_id,
+)
 from .signals import message_posted
 
 TYPING_THROTTLE_SECONDS = 3
@@ -32,24 +42,7 @@ def message_rate() -> tuple[int, int]:
     return getattr(settings, "CONNECT_CHAT_RATE", (10, 10))
 
 
-class ChatError(Exception):
-    """A refused chat action; ``code`` is machine-readable, the text is for people."""
-
-    def __init__(self, code: str, text: str, **extra):
-        super().__init__(text)
-        self.code = code
-        self.text = text
-        self.extra = extra  # more for the client, e.g. the ``url`` of a page to read
-
-
 MAX_ID = selectors.MAX_ID
-
-
-def clean_id(value, *, minimum: int = 1) -> int:
-    """A row id from a client, or ChatError: a whole number in minimum..MAX_ID."""
-    if not selectors.is_id(value, minimum):
-        raise ChatError("invalid", "That is not a message id.")
-    return value
 
 
 def clean_text(value, *, what: str = "A message") -> str:
@@ -64,51 +57,6 @@ def clean_text(value, *, what: str = "A message") -> str:
     except UnicodeEncodeError:
         raise ChatError("invalid", f"{what} must be valid text.") from None
     return value
-
-
-AGREEMENTS_TEXT = "Please confirm you are 18 or over and accept the community guidelines first."
-WARNING_TEXT = (
-    "The moderators sent you a message. Please read it first: until then you "
-    "can read the chat but not write in it."
-)
-
-# Why access was refused, as people read it.
-_ACCESS_TEXT = {
-    selectors.ANONYMOUS: "Please log in.",
-    selectors.NOT_MEMBER: "You are not a member of this circle.",
-    selectors.SUSPENDED: "Your account is suspended.",
-    selectors.NOT_AGREED: AGREEMENTS_TEXT,
-    selectors.MUTED: "You are muted in this circle for now: you can read but not post.",
-}
-
-
-def warning_error(user_id: int) -> ChatError:
-    """The refusal of a write while a moderators' warning is unread, linking to it."""
-    from connect.safety.selectors import pending_warning
-
-    warning = pending_warning(user_id)
-    url = reverse("moderation:warning", args=[warning.pk]) if warning else reverse("dashboard")
-    return ChatError(selectors.WARNING_PENDING, WARNING_TEXT, url=url)
-
-
-def require_access(user, circle_id: int, *, to_post: bool, to_write: bool = False) -> str:
-    """Raise ChatError unless ``user`` may read, change their own words
-    (``to_write``: not while a warning is unread) or post (``to_post``: not
-    while muted either). Returns the access outcome."""
-    access = selectors.chat_access(user, circle_id)
-    if access == selectors.OK:
-        return access
-    if access == selectors.WARNING_PENDING:
-        if to_post or to_write:
-            raise warning_error(user.pk)
-        return access
-    if access == selectors.MUTED and not to_post:
-        return access
-    if access == selectors.NOT_AGREED:
-        raise ChatError(
-            access, AGREEMENTS_TEXT, url=reverse("onboarding_step", args=["agreements"])
-        )
-    raise ChatError(access, _ACCESS_TEXT[access])
 
 
 def clean_body(body) -> str:
@@ -127,10 +75,11 @@ class Posted:
 
 
 def post_message(user, circle_id: int, body) -> Posted:
-    """Save a new message (before anyone is told about it), notify the people
-    it mentions, and send ``message_posted``. A crisis phrase never blocks it."""
+    """Save a new message, notify the people it mentions, publish it to the
+    circle's open sockets on commit, and send ``message_posted``. A crisis
+    phrase never blocks it (the writer's own crisis notice is the caller's)."""
     body = clean_body(body)
-    require_access(user, circle_id, to_post=True)
+    access_circle_chat(user, circle_id, to_post=True)
     limit, window = message_rate()
     if not ratelimit.hit("msg", user.pk, limit, window):
         raise ChatError(
@@ -140,13 +89,15 @@ def post_message(user, circle_id: int, body) -> Posted:
         message = Message.objects.create(circle_id=circle_id, author=user, body=body)
         if "@" in body:  # skip the member lookup for the many messages without one
             _notify_mentions(message)
+        realtime.publish_message(message, "message")
     message_posted.send(sender=Message, message=message)
     return Posted(message=message, crisis=contains_crisis_language(body))
 
 
 def _notify_mentions(message: Message) -> None:
     writer = message.author
-    assert writer is not None  # a message being posted has its author
+    if writer is None:
+        return
     names = selectors.member_names(message.circle_id)
     ids = mentioned_ids(message.body, names) - {writer.pk}
     if not ids:
@@ -167,33 +118,17 @@ def _notify_mentions(message: Message) -> None:
         )
 
 
-def _own_message(user, circle_id: int, message_id) -> Message:
-    message_id = clean_id(message_id)
-    message = (
-        Message.objects.select_for_update()
-        .filter(pk=message_id, circle_id=circle_id, author=user)
-        .first()
-    )
-    if message is None:
-        raise ChatError("not_found", "You can only change your own messages.")
-    if message.deleted_at or message.hidden_at:
-        raise ChatError("gone", "That message was deleted.")
-    return message
-
-
 @transaction.atomic
 def edit_message(user, circle_id: int, message_id, body) -> Message:
     """Change one's own message within EDIT_WINDOW of posting; marks it edited."""
     body = clean_body(body)
-    require_access(user, circle_id, to_post=True)
-    message = _own_message(user, circle_id, message_id)
-    if not can_edit(message, user.pk):
-        minutes = int(EDIT_WINDOW.total_seconds() // 60)
-        raise ChatError("edit_window", f"Messages can be edited for {minutes} minutes.")
+    message = access_message_edit(user, circle_id, message_id)
     if body != message.body:
         message.body = body
         message.edited_at = timezone.now()
         message.save(update_fields=["body", "edited_at"])
+    # Sent even when unchanged: the writer's open edit box closes on it.
+    realtime.publish_message(message, "message_updated")
     return message
 
 
@@ -204,26 +139,22 @@ def delete_message(user, circle_id: int, message_id) -> Message:
     The text is kept (never shown in chat) so a report about it can still be
     reviewed by moderators; muted members may still delete their own words.
     """
-    require_access(user, circle_id, to_post=False, to_write=True)
-    message = _own_message(user, circle_id, message_id)
+    message = access_message(user, circle_id, message_id, for_edit=True)
     message.deleted_at = timezone.now()
     message.save(update_fields=["deleted_at"])
+    realtime.publish_message(message, "message_updated")
     return message
 
 
 def report_message(user, circle_id: int, message_id, reason: str, note: str = "") -> Any:
     """Report a message to the moderators (moderation's hourly allowance applies)."""
-    require_access(user, circle_id, to_post=False)
     if not isinstance(reason, str) or reason not in ReportReason.values:
         raise ChatError("invalid", "Choose a reason for the report.")
     note = clean_text(note, what="The note")
     if len(note) > 2000:
         raise ChatError("invalid", "The note can be at most 2,000 characters.")
-    message_id = clean_id(message_id)
     # Blocked, deleted, hidden and missing all answer the same way.
-    message = selectors.get_reportable_message(user, circle_id, message_id)
-    if message is None:
-        raise ChatError("not_found", "That message is not in this circle.")
+    message = access_message(user, circle_id, message_id, for_edit=False)
     if message.author_id == user.pk:
         raise ChatError("own_message", "You cannot report your own message.")
     # One set of reporting rules and one hourly allowance for the whole site.

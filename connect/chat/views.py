@@ -1,13 +1,17 @@
 """The chat page without JavaScript, and the JSON history endpoint the script uses.
 
-Every view goes through ``services.require_access``: non-members get 404 so a
-circle's chat does not even show it exists.
+Who may do what is asked of ``permissions``; ``answers_chat_errors`` turns its
+refusal into the answer: 404 for anyone who may not use the chat (so a
+circle's chat does not even show it exists), a redirect with a notice to what
+must be read first (the agreements, the moderators' warning) or back to the
+chat (muted). Writes publish their own real-time events (see ``services``).
 """
 
 import functools
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,48 +19,54 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from connect.circles.models import Circle
 
-from . import selectors, services
+from . import markup, permissions, realtime, selectors, services
 from .forms import MessageForm, ReportForm
-from .payloads import can_edit, message_payload
+from .payloads import message_payload
+from .permissions import ChatError
 
 CRISIS_SESSION_KEY = "chat_crisis"
 
 
-class _Redirected(Exception):
-    """Raised by ``_circle_for`` to answer with a redirect (and a notice)."""
-
-    def __init__(self, response):
-        super().__init__("redirect")
-        self.response = response
-
-
-def _answers_redirects(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _Redirected as redirected:
-            return redirected.response
-
-    return wrapper
+def _refusal(request, error: ChatError, circle_id, as_json: bool):
+    if as_json:
+        if error.code == selectors.NOT_AGREED:
+            return JsonResponse(
+                {"error": error.code, "message": error.text, "url": error.extra["url"]}, status=403
+            )
+        return JsonResponse({"error": "not_found"}, status=404)
+    if error.code in (selectors.NOT_AGREED, selectors.WARNING_PENDING):
+        flash.warning(request, error.text)
+        return redirect(error.extra["url"])
+    if error.code == selectors.MUTED and circle_id is not None:
+        flash.error(request, error.text)
+        return redirect("chat:room", circle_id)
+    raise Http404("No such circle chat.")
 
 
-def _circle_for(
-    request, circle_id: int, *, to_post: bool = False, to_write: bool = False
-) -> Circle:
-    """The circle, if the person may use its chat this way. A member who has
-    not finished the agreements goes to that step; one with an unread warning
-    who tries to write goes to the warning; everyone else refused gets 404."""
-    try:
-        services.require_access(request.user, circle_id, to_post=to_post, to_write=to_write)
-    except services.ChatError as error:
-        if error.code == selectors.MUTED:
-            raise
-        if error.code in (selectors.NOT_AGREED, selectors.WARNING_PENDING):
-            flash.warning(request, error.text)
-            raise _Redirected(redirect(error.extra["url"])) from error
-        raise Http404("No such circle chat.") from error
-    return get_object_or_404(Circle, pk=circle_id)
+def answers_chat_errors(view=None, *, as_json: bool = False):
+    """Turn a ``ChatError`` the view lets through into the answer: a redirect
+    with a notice, 403 (JSON, agreements missing) or 404."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except ChatError as error:
+                return _refusal(request, error, kwargs.get("circle_id"), as_json)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+def _chat_circle(request, circle_id: int, *, to_post: bool = False, to_write: bool = False):
+    """The circle and the reader's access, if they may use its chat this way
+    (else ChatError for ``answers_chat_errors``)."""
+    access = permissions.access_circle_chat(
+        request.user, circle_id, to_post=to_post, to_write=to_write
+    )
+    return get_object_or_404(Circle, pk=circle_id), access
 
 
 def _cursor(request, name):
@@ -71,41 +81,57 @@ def _cursor(request, name):
     return value
 
 
-def room_context(request, circle: Circle, before=None) -> dict:
-    """Context for ``chat/_panel.html`` (also used by the ``chat_panel`` tag)."""
+def room_context(request, circle: Circle, access: str, before=None) -> dict:
+    """Context for ``chat/_panel.html`` (also used by the ``chat_panel`` tag);
+    ``access`` is the reader's ``selectors.chat_access`` outcome."""
     user = request.user
-    access = selectors.chat_access(user, circle.pk)
     messages, has_more = selectors.message_page(user, circle.pk, before=before)
     last_read = selectors.last_read_id(user, circle.pk)
     first_unread = next(
         (m.pk for m in messages if m.pk > last_read and m.author_id != user.pk), None
     )
+    zone = markup.reader_zone(user)
+    latest_id = messages[-1].pk if messages else 0
+    earliest_id = messages[0].pk if messages else None
+    muted = access == selectors.MUTED
+    config_id = f"chat-config-{circle.pk}"
     return {
         "circle": circle,
-        "chat_messages": [
-            {"m": m, "p": message_payload(m), "editable": can_edit(m, user.pk)} for m in messages
-        ],
+        "chat_messages": [markup.message_item(m, user.pk, zone) for m in messages],
+        "prototype": markup.prototype_item(circle.pk),
         "has_earlier": has_more,
-        "earliest_id": messages[0].pk if messages else None,
-        "latest_id": messages[-1].pk if messages else 0,
+        "earliest_id": earliest_id,
+        "latest_id": latest_id,
         "first_unread_id": first_unread if before is None else None,
         "online": selectors.online_members(circle.pk, viewer_id=user.pk),
-        "muted": access == selectors.MUTED,
+        "muted": muted,
         "form": MessageForm(),
         "crisis": request.session.pop(CRISIS_SESSION_KEY, False),
-        "ws_path": f"/ws/chat/{circle.pk}/",
-        "history_url": reverse("chat:history", args=[circle.pk]),
+        "config_id": config_id,
+        # Everything the script needs, from the server (no copies in chat.js).
+        "chat_config": {
+            "user_id": user.pk,
+            "circle_id": circle.pk,
+            "latest_id": latest_id,
+            "earliest_id": earliest_id,
+            "muted": muted,
+            "socket_path": realtime.socket_path(circle.pk),
+            "history_url": reverse("chat:history", args=[circle.pk]),
+            "close_codes": {str(code): text for code, text in realtime.CLOSE_TEXT.items()},
+            "time": markup.time_settings(zone),
+            "tokens": markup.TOKENS,
+        },
     }
 
 
 @login_required
 @require_GET
-@_answers_redirects
+@answers_chat_errors
 def room(request, circle_id: int):
     """The circle's chat as a plain page; the script upgrades it to live."""
-    circle = _circle_for(request, circle_id)
+    circle, access = _chat_circle(request, circle_id)
     before = _cursor(request, "before")
-    context = room_context(request, circle, before=before)
+    context = room_context(request, circle, access, before=before)
     if before is None:
         services.mark_read(request.user, circle.pk, context["latest_id"])
     return render(request, "chat/room.html", context)
@@ -113,90 +139,65 @@ def room(request, circle_id: int):
 
 @login_required
 @require_POST
-@_answers_redirects
+@answers_chat_errors
 def send(request, circle_id: int):
-    try:
-        circle = _circle_for(request, circle_id, to_post=True)
-    except services.ChatError as error:
-        flash.error(request, error.text)
-        return redirect("chat:room", circle_id)
+    circle, access = _chat_circle(request, circle_id, to_post=True)
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
             posted = services.post_message(request.user, circle.pk, form.cleaned_data["body"])
-        except services.ChatError as error:
+        except ChatError as error:
             form.add_error("body", error.text)
         else:
-            _broadcast(circle.pk, "message", posted.message)
             if posted.crisis:
                 request.session[CRISIS_SESSION_KEY] = True
             return redirect(reverse("chat:room", args=[circle.pk]) + "#chat-form")
-    context = room_context(request, circle)
+    context = room_context(request, circle, access)
     context["form"] = form
     return render(request, "chat/room.html", context, status=400)
 
 
-def _broadcast(circle_id: int, kind: str, message) -> None:
-    """Tell open sockets about a change made through a plain form."""
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
-    from .realtime import circle_group
-
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(
-            circle_group(circle_id),
-            {"type": "chat.message", "kind": kind, "message": message_payload(message)},
-        )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-@_answers_redirects
+@answers_chat_errors
 def edit(request, circle_id: int, message_id: int):
-    circle = _circle_for(request, circle_id, to_write=True)
-    message = selectors.get_visible_message(request.user, circle.pk, message_id)
-    if message is None or not can_edit(message, request.user.pk):
-        raise Http404("You can't edit this message.")
+    with transaction.atomic():
+        message = permissions.access_message_edit(request.user, circle_id, message_id)
+    circle = get_object_or_404(Circle, pk=circle_id)
     form = MessageForm(request.POST or None, initial={"body": message.body})
     if request.method == "POST" and form.is_valid():
         try:
             message = services.edit_message(
                 request.user, circle.pk, message.pk, form.cleaned_data["body"]
             )
-        except services.ChatError as error:
+        except ChatError as error:
             form.add_error("body", error.text)
         else:
-            _broadcast(circle.pk, "message_updated", message)
             return redirect(reverse("chat:room", args=[circle.pk]) + f"#message-{message.pk}")
     return render(request, "chat/edit.html", {"circle": circle, "form": form, "message": message})
 
 
 @login_required
 @require_POST
-@_answers_redirects
+@answers_chat_errors
 def delete(request, circle_id: int, message_id: int):
-    circle = _circle_for(request, circle_id, to_write=True)
+    circle, _ = _chat_circle(request, circle_id, to_write=True)
     try:
-        message = services.delete_message(request.user, circle.pk, message_id)
-    except services.ChatError as error:
+        services.delete_message(request.user, circle.pk, message_id)
+    except ChatError as error:
         flash.error(request, error.text)
     else:
-        _broadcast(circle.pk, "message_updated", message)
         flash.success(request, "Your message was deleted.")
     return redirect("chat:room", circle.pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_answers_redirects
+@answers_chat_errors
 def report(request, circle_id: int, message_id: int):
-    circle = _circle_for(request, circle_id)
     # Blocked, deleted, hidden and missing all answer the same 404.
-    message = selectors.get_reportable_message(request.user, circle.pk, message_id)
-    if message is None:
-        raise Http404("No such message.")
+    message = permissions.access_message(request.user, circle_id, message_id, for_edit=False)
+    circle = get_object_or_404(Circle, pk=circle_id)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -207,7 +208,7 @@ def report(request, circle_id: int, message_id: int):
                 form.cleaned_data["reason"],
                 form.cleaned_data["note"],
             )
-        except services.ChatError as error:
+        except ChatError as error:
             form.add_error(None, error.text)
         else:
             flash.success(request, "Thank you. A moderator will look at your report.")
@@ -221,16 +222,10 @@ def report(request, circle_id: int, message_id: int):
 
 @login_required
 @require_GET
+@answers_chat_errors(as_json=True)
 def history(request, circle_id: int):
     """JSON page of messages by cursor: ``?after=<id>`` (missed) or ``?before=<id>`` (earlier)."""
-    try:
-        services.require_access(request.user, circle_id, to_post=False)
-    except services.ChatError as error:
-        if error.code == selectors.NOT_AGREED:
-            return JsonResponse(
-                {"error": error.code, "message": error.text, "url": error.extra["url"]}, status=403
-            )
-        return JsonResponse({"error": "not_found"}, status=404)
+    permissions.access_circle_chat(request.user, circle_id, to_post=False)
     try:
         after, before = _cursor(request, "after"), _cursor(request, "before")
     except Http404:

@@ -1,8 +1,15 @@
 /* Circle chat: upgrades the plain chat page to live messages over a WebSocket.
  *
- * People's text only ever reaches the page through textContent (never
- * innerHTML). Messages are keyed by their saved id, so a message that arrives
- * twice (broadcast + history after a reconnect) is drawn once. The socket
+ * Everything this script needs comes from the server in the panel's JSON data
+ * block (socket path, URLs, close codes, the reader's time zone and format).
+ * A message that arrives live is drawn from the page's <template>, rendered by
+ * the server from the same chat/_message.html as every other message: its
+ * placeholders are replaced with the message's values (text nodes and
+ * attribute values, never HTML) and the parts marked data-when="<flag>" whose
+ * flag is false are removed (see connect/chat/markup.py for the flags).
+ *
+ * Messages are keyed by their saved id, so a message that arrives twice
+ * (broadcast + history after a reconnect) is drawn once. The socket
  * reconnects with exponential backoff and asks for what it missed since the
  * last id it has.
  */
@@ -21,8 +28,50 @@
     return node;
   }
 
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  // A time as the server's Django date format writes it (connect/chat/markup.py),
+  // in the reader's own zone: the format string and month names come from the server.
+  function formatTime(iso, time) {
+    var parts = {};
+    var options = { timeZone: time.zone, year: "numeric", month: "numeric", day: "numeric",
+      hour: "numeric", minute: "numeric", hourCycle: "h23" };
+    var formatter;
+    try { formatter = new Intl.DateTimeFormat("en-US", options); }
+    catch (e) { options.timeZone = "UTC"; formatter = new Intl.DateTimeFormat("en-US", options); }
+    formatter.formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; });
+    var day = parseInt(parts.day, 10), month = parseInt(parts.month, 10);
+    var hour = parseInt(parts.hour, 10) % 24, minute = parseInt(parts.minute, 10);
+    var values = { j: day, d: pad(day), n: month, m: pad(month), M: time.months[month - 1],
+      Y: parts.year, G: hour, H: pad(hour), i: pad(minute) };
+    var out = "";
+    for (var i = 0; i < time.format.length; i++) {
+      var c = time.format.charAt(i);
+      if (c === "\\") { i += 1; out += time.format.charAt(i); }
+      else if (Object.prototype.hasOwnProperty.call(values, c)) { out += values[c]; }
+      else { out += c; }
+    }
+    return out;
+  }
+
+  function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
   function Chat(root) {
     this.root = root;
+    var config = JSON.parse(document.getElementById(root.dataset.chat).textContent);
+    this.config = config;
+    this.closeCodes = config.close_codes;
+    this.messageTemplate = root.querySelector("[data-chat-message-template]");
+    this.crisisTemplate = root.querySelector("[data-chat-crisis-template]");
+    // One pattern for every placeholder, so a value is never read as another placeholder.
+    var tokens = config.tokens;
+    this.tokenNames = {};
+    var alternatives = [];
+    for (var name in tokens) {
+      this.tokenNames[tokens[name]] = name;
+      alternatives.push(escapeRegExp(tokens[name]));
+    }
+    this.tokenPattern = new RegExp(alternatives.join("|"), "g");
     this.list = root.querySelector("[data-chat-list]");
     this.form = root.querySelector("[data-chat-form]");
     this.textarea = this.form ? this.form.querySelector("textarea") : null;
@@ -32,15 +81,10 @@
     this.onlineEl = root.querySelector("[data-chat-online]");
     this.crisisEl = root.querySelector("[data-chat-crisis]");
     this.earlierWrap = root.querySelector("[data-chat-earlier-wrap]");
-    this.userId = parseInt(root.dataset.userId, 10);
-    this.historyUrl = root.dataset.historyUrl;
-    this.editUrl = root.dataset.editUrl;
-    // Report and Block links come from the server (the same ones the page draws).
-    this.reportMessageUrl = root.dataset.reportMessageUrl;
-    this.blockUrl = root.dataset.blockUrl;
-    this.csrf = this.form ? this.form.querySelector("input[name=csrfmiddlewaretoken]") : null;
-    this.lastId = parseInt(root.dataset.latestId || "0", 10) || 0;
-    this.earliestId = parseInt(root.dataset.earliestId || "0", 10) || 0;
+    this.userId = config.user_id;
+    this.historyUrl = config.history_url;
+    this.lastId = config.latest_id || 0;
+    this.earliestId = config.earliest_id || 0;
     this.attempt = 0;
     this.lastTypingSent = 0;
     this.typers = {};
@@ -53,6 +97,7 @@
     });
     this.enhanceEarlier();
     this.enhanceForm();
+    this.enhanceActions();
     this.connect();
     this.scrollToEnd();
   }
@@ -77,7 +122,7 @@
   Chat.prototype.connect = function () {
     var self = this;
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + window.location.host + this.root.dataset.wsPath);
+    var socket = new WebSocket(scheme + window.location.host + this.config.socket_path);
     this.socket = socket;
     this.setStatus("Connecting…");
     socket.addEventListener("open", function () {
@@ -94,11 +139,9 @@
     });
     socket.addEventListener("close", function (event) {
       clearInterval(self.heartbeat);
-      if (event.code === 4401 || event.code === 4403 || event.code === 4409 ||
-          event.code === 4410 || event.code === 4412) {
-        self.setStatus(event.code === 4410 ? "Your account is suspended." :
-          event.code === 4412 ? "Please confirm you are 18 or over and accept the community guidelines first." :
-          "You are no longer in this circle's chat.");
+      var ended = self.closeCodes[String(event.code)];
+      if (ended !== undefined) {
+        self.setStatus(ended);
         if (self.form) { self.form.hidden = true; }
         return;  // access ended: do not reconnect
       }
@@ -202,79 +245,84 @@
     if (!this.earliestId || m.id < this.earliestId) { this.earliestId = m.id; }
   };
 
+  // Which optional parts of chat/_message.html this reader sees (as markup.message_item).
+  Chat.prototype.flags = function (m) {
+    var hasAuthor = m.author_id !== null && m.author_id !== undefined;
+    var mine = hasAuthor && m.author_id === this.userId;
+    var visible = m.state === "visible";
+    return {
+      mine: mine, theirs: hasAuthor && !mine, visible: visible,
+      deleted: m.state === "deleted", hidden: m.state === "hidden",
+      edited: visible && m.edited,
+      editable: mine && visible && new Date(m.editable_until) >= new Date()
+    };
+  };
+
+  Chat.prototype.fill = function (text, values) {
+    var names = this.tokenNames;
+    return text.replace(this.tokenPattern, function (token) { return values[names[token]]; });
+  };
+
   Chat.prototype.renderMessage = function (m) {
     var self = this;
-    var mine = m.author_id === this.userId;
-    var li = el("li", "chat-message" + (mine ? " mine" : ""));
-    li.id = "message-" + m.id;
-    li.dataset.id = m.id;
-    var meta = el("p", "chat-meta");
-    meta.appendChild(el("strong", "chat-author", m.author_name));
-    meta.appendChild(document.createTextNode(" "));
-    var time = el("time", null, new Date(m.created_at).toLocaleString([], {
-      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }));
-    time.setAttribute("datetime", m.created_at);
-    meta.appendChild(time);
-    if (m.edited && m.state === "visible") {
-      meta.appendChild(document.createTextNode(" "));
-      meta.appendChild(el("span", "chat-edited", "(edited)"));
-    }
-    li.appendChild(meta);
-    if (m.state === "visible") {
-      li.appendChild(el("p", "chat-body", m.body));
-      var actions = el("div", "chat-actions");
-      if (mine) {
-        if (new Date(m.editable_until) > new Date()) {
-          var edit = el("button", "link-button", "Edit");
-          edit.type = "button";
-          edit.setAttribute("aria-label", "Edit your message");
-          edit.addEventListener("click", function () { self.startEdit(li, m); });
-          actions.appendChild(edit);
-        }
-        var del = el("button", "link-button", "Delete");
-        del.type = "button";
-        del.setAttribute("aria-label", "Delete your message");
-        del.addEventListener("click", function () {
-          if (window.confirm("Delete this message?")) { self.send({ action: "delete", id: m.id }); }
-        });
-        actions.appendChild(del);
-      } else if (m.author_id !== null && m.author_id !== undefined) {
-        // Like moderation/_person_actions.html: report the message, block its author.
-        actions.appendChild(this.personActions(m));
-      }
-      li.appendChild(actions);
-    } else {
-      var gone = el("p", "chat-body chat-gone");
-      gone.appendChild(el("em", null,
-        m.state === "deleted" ? "message deleted" : "message hidden by a moderator"));
-      li.appendChild(gone);
+    var li = this.messageTemplate.content.firstElementChild.cloneNode(true);
+    var flags = this.flags(m);
+    li.querySelectorAll("[data-when]").forEach(function (part) {
+      if (!flags[part.dataset.when]) { part.remove(); }
+    });
+    li.classList.toggle("mine", flags.mine);
+    var values = {
+      id: String(m.id), author_id: String(m.author_id), author_name: m.author_name,
+      body: m.body, created_at: m.created_at,
+      time: formatTime(m.created_at, this.config.time)
+    };
+    // Values go in as text and attribute values only, never parsed as HTML.
+    [li].concat(Array.prototype.slice.call(li.querySelectorAll("*"))).forEach(function (node) {
+      Array.prototype.forEach.call(node.attributes, function (attr) {
+        var filled = self.fill(attr.value, values);
+        if (filled !== attr.value) { node.setAttribute(attr.name, filled); }
+      });
+    });
+    var walker = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+    for (var text = walker.nextNode(); text; text = walker.nextNode()) {
+      text.nodeValue = self.fill(text.nodeValue, values);
     }
     return li;
   };
 
-  Chat.prototype.personActions = function (m) {
-    var wrap = el("span", "person-actions");
-    var report = el("a", null, "Report");
-    report.href = this.reportMessageUrl + encodeURIComponent(m.id);
-    report.appendChild(el("span", "visually-hidden", " this message by " + m.author_name));
-    var block = el("a", null, "Block");
-    block.href = this.blockUrl + encodeURIComponent(m.author_id);
-    block.appendChild(el("span", "visually-hidden", " " + m.author_name));
-    wrap.appendChild(report);
-    wrap.appendChild(document.createTextNode(" "));
-    wrap.appendChild(block);
-    return wrap;
+  // Edit and Delete on any message, drawn by the server or live: over the
+  // socket when it is open, else the links and forms work as without a script.
+  Chat.prototype.enhanceActions = function () {
+    var self = this;
+    this.list.addEventListener("click", function (event) {
+      var link = event.target.closest("[data-chat-edit]");
+      if (!link || !self.socket || self.socket.readyState !== WebSocket.OPEN) { return; }
+      event.preventDefault();
+      self.startEdit(link.closest(".chat-message"), link.href);
+    });
+    this.list.addEventListener("submit", function (event) {
+      var form = event.target.closest("[data-chat-delete]");
+      if (!form) { return; }
+      if (!window.confirm("Delete this message?")) { event.preventDefault(); return; }
+      var li = form.closest(".chat-message");
+      if (self.send({ action: "delete", id: parseInt(li.dataset.id, 10) })) {
+        event.preventDefault();
+      }
+    });
   };
 
-  Chat.prototype.startEdit = function (li, m) {
+  Chat.prototype.startEdit = function (li, editUrl) {
     var self = this;
+    var id = parseInt(li.dataset.id, 10);
+    var body = li.querySelector(".chat-body");
+    if (!body || li.querySelector(".chat-edit")) { return; }
     var form = el("form", "chat-edit");
-    var id = "chat-edit-" + m.id;
+    var inputId = "chat-edit-" + id;
     var label = el("label", null, "Edit your message");
-    label.setAttribute("for", id);
+    label.setAttribute("for", inputId);
     var input = el("textarea");
-    input.id = id;
-    input.value = m.body;
+    input.id = inputId;
+    input.value = body.textContent;
     input.maxLength = 2000;
     var save = el("button", null, "Save");
     save.type = "submit";
@@ -284,14 +332,13 @@
     form.appendChild(input);
     form.appendChild(save);
     form.appendChild(cancel);
-    var body = li.querySelector(".chat-body");
     body.replaceWith(form);
     input.focus();
     cancel.addEventListener("click", function () { form.replaceWith(body); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (!self.send({ action: "edit", id: m.id, body: input.value })) {
-        window.location.href = self.editUrl.replace("/m/0/", "/m/" + m.id + "/");
+      if (!self.send({ action: "edit", id: id, body: input.value })) {
+        window.location.href = editUrl;
       }
     });
   };
@@ -317,17 +364,10 @@
       ? names.join(", ") + (names.length > 1 ? " are typing…" : " is typing…") : "";
   };
 
-  Chat.prototype.showCrisis = function (frame) {
+  // The same card the page shows after a post without the script (chat/_crisis.html).
+  Chat.prototype.showCrisis = function () {
     this.crisisEl.textContent = "";
-    var card = el("div", "card chat-crisis");
-    card.setAttribute("role", "alert");
-    card.appendChild(el("h3", null, "You're not alone"));
-    var p = el("p", null, frame.message + " ");
-    var link = el("a", null, "See crisis lines you can call or text");
-    link.href = frame.url;
-    p.appendChild(link);
-    card.appendChild(p);
-    this.crisisEl.appendChild(card);
+    this.crisisEl.appendChild(this.crisisTemplate.content.cloneNode(true));
   };
 
   Chat.prototype.enhanceForm = function () {

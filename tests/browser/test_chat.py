@@ -28,8 +28,8 @@ def chromium(playwright):
     browser.close()
 
 
-def _open_chat(chromium, base, cookie, circle_id, csp_watch):
-    context = chromium.new_context()
+def _open_chat(chromium, base, cookie, circle_id, csp_watch, timezone_id=None):
+    context = chromium.new_context(timezone_id=timezone_id)
     csp_watch(context)
     name, value = cookie.split("=", 1)
     context.add_cookies([{"name": name, "value": value, "url": base}])
@@ -81,6 +81,76 @@ def test_two_members_chat_live(chromium, circle_members, tmp_path, csp_watch):
             ana.get_by_role("button", name="Delete your message").click()
             expect(ben_list).to_contain_text("message deleted")
             expect(ben_list).not_to_contain_text("not bold")
+        finally:
+            ana_ctx.close()
+            ben_ctx.close()
+
+
+def _normalized(li_html: str) -> str:
+    """A message's markup without what may differ between two renderings of the
+    same message: whitespace between tags and the per-response CSRF token."""
+    li_html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", li_html)
+    li_html = re.sub(r">\s+<", "><", li_html)
+    return re.sub(r"\s+", " ", li_html).strip()
+
+
+def test_a_live_message_looks_as_it_does_after_a_reload(
+    chromium, circle_members, tmp_path, csp_watch
+):
+    """Both ways of drawing a message agree: the one that arrived over the
+    socket and the same message drawn by the server after a reload, time
+    included (in the reader's zone from their profile, not the browser's)."""
+    circle, people = circle_members
+    for name, zone in (("Ana", "Asia/Kolkata"), ("Ben", "America/St_Johns")):
+        people[name].profile.timezone = zone
+        people[name].profile.save(update_fields=["timezone"])
+    with daphne_servers(1, tmp_path) as (host,):
+        base = f"http://{host}"
+        # The browsers' own zone is neither reader's: the profile's zone counts.
+        ana_ctx, ana = _open_chat(
+            chromium, base, session_cookie(people["Ana"]), circle.pk, csp_watch, "Pacific/Auckland"
+        )
+        ben_ctx, ben = _open_chat(
+            chromium, base, session_cookie(people["Ben"]), circle.pk, csp_watch, "Pacific/Auckland"
+        )
+        try:
+            ben.get_by_label("Your message").fill("Same <i>either</i> way\nsecond line")
+            ben.get_by_role("button", name="Send").click()
+            live = {}
+            for name, page in (("Ana", ana), ("Ben", ben)):
+                item = page.locator(".chat-message", has_text="Same <i>either</i> way")
+                expect(item).to_have_count(1)
+                if name == "Ben":
+                    expect(item.get_by_role("link", name="Edit your message")).to_have_count(1)
+                live[name] = _normalized(item.evaluate("node => node.outerHTML"))
+            # Ana edits hers live; Ben sees "(edited)".
+            ana.get_by_label("Your message").fill("Ana's first")
+            ana.keyboard.press("Enter")
+            ana_item = ana.locator(".chat-message", has_text="Ana's first")
+            expect(ana_item).to_have_count(1)
+            ana_item.get_by_role("link", name="Edit your message").click()
+            ana.get_by_label("Edit your message").fill("Ana's second")
+            ana.get_by_role("button", name="Save").click()
+            expect(ben.locator(".chat-message", has_text="Ana's second")).to_contain_text(
+                "(edited)"
+            )
+            live["Ben edited"] = _normalized(
+                ben.locator(".chat-message", has_text="Ana's second").evaluate(
+                    "node => node.outerHTML"
+                )
+            )
+            for page in (ana, ben):
+                page.reload()
+                expect(page.locator("[data-chat-status]")).to_have_text(re.compile("^Live"))
+            for name, page in (("Ana", ana), ("Ben", ben)):
+                item = page.locator(".chat-message", has_text="Same <i>either</i> way")
+                assert _normalized(item.evaluate("node => node.outerHTML")) == live[name]
+            reloaded = ben.locator(".chat-message", has_text="Ana's second")
+            assert _normalized(reloaded.evaluate("node => node.outerHTML")) == live["Ben edited"]
+            # The two readers see the time in their own zones (5 h 30 vs -2 h 30 from UTC).
+            ana_time = ana.locator(".chat-message time").first.inner_text()
+            ben_time = ben.locator(".chat-message time").first.inner_text()
+            assert ana_time != ben_time
         finally:
             ana_ctx.close()
             ben_ctx.close()

@@ -251,11 +251,8 @@ async def test_hole_8_unread_warning_refuses_socket_writes_with_a_link(cookies):
 
 
 async def ben_says(circle, ben, body):
-    """Post as Ben and push it to open sockets (as the no-JavaScript send does)."""
-    from connect.chat.views import _broadcast
-
-    posted = await dba(services.post_message)(ben, circle.pk, body)
-    await dba(_broadcast)(circle.pk, "message", posted.message)
+    """Post as Ben (the service publishes it to open sockets on commit)."""
+    await dba(services.post_message)(ben, circle.pk, body)
 
 
 # --- Hole 1 (chat): reports see only what the chat shows --------------------

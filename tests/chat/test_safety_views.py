@@ -10,7 +10,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from connect.chat import selectors, services
+from connect.chat import markup, permissions, selectors, services
 from connect.chat.models import Message
 from connect.moderation.models import Report
 from connect.notifications.models import Notification
@@ -107,7 +107,7 @@ def test_hole_8_no_javascript_writes_wait_for_the_warning_to_be_read(client, cir
 def test_hole_8_the_send_check_stays_one_query(circle_members, django_assert_num_queries):
     circle, people = circle_members
     with django_assert_num_queries(1):
-        services.require_access(people["Ana"], circle.pk, to_post=True)
+        permissions.access_circle_chat(people["Ana"], circle.pk, to_post=True)
 
 
 # --- Hole 1 (chat part) -----------------------------------------------------
@@ -153,20 +153,23 @@ def test_each_message_by_someone_else_has_report_and_block_links(client, circle_
     theirs = services.post_message(ben, circle.pk, "their words").message
     former = Message.objects.create(circle=circle, author=None, body="from the past")
     client.force_login(ana)
-    html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    page = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    html = page[page.index("data-chat-list") :]  # the messages drawn (not the script's template)
     report = reverse("moderation:report")
     block = reverse("moderation:block")
     assert f"{report}?type=message&amp;id={theirs.pk}" in html
     assert f"{block}?user_id={ben.pk}" in html
     assert f'type=message&amp;id={mine.pk}"' not in html
-    assert f"?user_id={ana.pk}" not in html
-    assert f"type=message&amp;id={former.pk}" not in html
-    # The script builds the same links from URLs the server gives it.
-    assert f'data-report-message-url="{report}?type=message&amp;id="' in html
-    assert f'data-block-url="{block}?user_id="' in html
+    assert f'?user_id={ana.pk}"' not in html
+    assert f'type=message&amp;id={former.pk}"' not in html
+    # The script draws live messages from the page's template of the same
+    # markup, with placeholders for the ids; it holds no copy of the URLs.
+    template = page[page.index("<template data-chat-message-template>") :]
+    template = template[: template.index("</template>")]
+    assert f'{report}?type=message&amp;id={markup.TOKENS["id"]}"' in template
+    assert f'{block}?user_id={markup.TOKENS["author_id"]}"' in template
     script = (Path(settings.BASE_DIR) / "static/js/chat.js").read_text()
-    assert "dataset.blockUrl" in script and "dataset.reportMessageUrl" in script
-    assert "/safety/" not in script
+    assert "/safety/" not in script and '"/chat/' not in script
 
 
 # --- Mentions across a block ------------------------------------------------

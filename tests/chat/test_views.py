@@ -1,11 +1,17 @@
 """The chat page without JavaScript, its forms, and the JSON history endpoint."""
 
+import json
+import re
+import zoneinfo
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import resolve, reverse
 
-from connect.chat import services
+from connect.chat import markup, realtime, services
 from connect.chat.models import Message, ReadState
 from connect.moderation.models import Report
 
@@ -88,19 +94,23 @@ def test_send_without_javascript(client, circle_members):
     assert b'class="error"' in bad.content
 
 
+def shown(html: str) -> str:
+    """The page without its <template> elements (inert markup the script copies from)."""
+    return re.sub(r"<template\b.*?</template>", "", html, flags=re.S)
+
+
 def test_crisis_card_on_the_no_js_page_for_the_writer_only(client, circle_members):
     circle, people = circle_members
     client.force_login(people["Ana"])
     response = client.post(
         reverse("chat:send", args=[circle.pk]), {"body": "I feel suicidal"}, follow=True
     )
-    html = response.content.decode()
+    html = shown(response.content.decode())
     assert "You're not alone" in html and 'href="/help/"' in html
     assert Message.objects.get().body == "I feel suicidal"
     client.force_login(people["Ben"])
-    assert (
-        "You're not alone"
-        not in client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    assert "You're not alone" not in shown(
+        client.get(reverse("chat:room", args=[circle.pk])).content.decode()
     )
 
 
@@ -111,10 +121,10 @@ def test_edit_delete_and_report_without_javascript(client, circle_members):
     edit_url = reverse("chat:edit", args=[circle.pk, message.pk])
     assert client.get(edit_url).status_code == 200
     client.post(edit_url, {"body": "fixed"})
-    html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    html = shown(client.get(reverse("chat:room", args=[circle.pk])).content.decode())
     assert "fixed" in html and "(edited)" in html
     client.post(reverse("chat:delete", args=[circle.pk, message.pk]))
-    html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    html = shown(client.get(reverse("chat:room", args=[circle.pk])).content.decode())
     assert "message deleted" in html and "fixed</p>" not in html
 
     other = services.post_message(people["Cy"], circle.pk, "something rude").message
@@ -164,7 +174,7 @@ def test_muted_member_sees_the_page_without_a_form(client, circle_members):
     )
     client.force_login(people["Cy"])
     html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
-    assert "You are muted" in html and "data-chat-form" not in html
+    assert '<p class="chat-muted">You are muted' in html and "data-chat-form" not in html
     client.post(reverse("chat:send", args=[circle.pk]), {"body": "hi"})
     assert not Message.objects.exists()
 
@@ -217,3 +227,61 @@ def test_message_times_show_in_the_readers_own_zone(client, circle_members):
     reader.profile.save()
     body = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
     assert "1 Jul 13:00" in body
+
+
+def _chat_config(html: str, circle_id: int) -> dict:
+    found = re.search(
+        rf'<script id="chat-config-{circle_id}" type="application/json">(.*?)</script>', html, re.S
+    )
+    assert found, "the panel carries its JSON data block"
+    return json.loads(found.group(1))
+
+
+def test_the_page_gives_the_script_every_close_code_and_its_urls(client, circle_members):
+    circle, people = circle_members
+    client.force_login(people["Ana"])
+    html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    config = _chat_config(html, circle.pk)
+    defined = {
+        value
+        for name, value in vars(realtime).items()
+        if name.startswith("CLOSE_") and isinstance(value, int)
+    }
+    assert defined and {int(code) for code in config["close_codes"]} == defined
+    assert all(config["close_codes"].values())
+    # The socket path is the route's own, reversed; the history URL too.
+    match = resolve(config["socket_path"], urlconf="connect.chat.routing")
+    assert match.url_name == "chat_socket" and match.kwargs == {"circle_id": circle.pk}
+    assert config["history_url"] == reverse("chat:history", args=[circle.pk])
+    assert config["user_id"] == people["Ana"].pk
+    # The script holds no copy of them, and the page runs no inline script.
+    script = (Path(settings.BASE_DIR) / "static/js/chat.js").read_text()
+    for code in defined:
+        assert str(code) not in script
+    assert "/ws/" not in script and "/messages/" not in script
+    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+    assert all('type="application/json"' in attrs for attrs in inline), inline
+
+
+def test_messages_and_the_script_template_share_one_markup(client, circle_members):
+    """Every part the script may show is in the template, marked with its flag,
+    and every value it fills has a placeholder there."""
+    circle, people = circle_members
+    people["Ana"].profile.timezone = "Asia/Kolkata"
+    people["Ana"].profile.save(update_fields=["timezone"])
+    message = services.post_message(people["Ben"], circle.pk, "namaste").message
+    client.force_login(people["Ana"])
+    html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
+    template = html[html.index("<template data-chat-message-template>") :]
+    template = template[: template.index("</template>")]
+    for flag in markup.FLAGS:
+        assert f'data-when="{flag}"' in template, flag
+    for token in markup.TOKENS.values():
+        assert token in template, token
+    # The page writes the time in the reader's zone, in the format the script gets.
+    config = _chat_config(html, circle.pk)
+    assert config["time"]["zone"] == "Asia/Kolkata"
+    assert config["time"]["format"] == markup.TIME_FORMAT
+    local = message.created_at.astimezone(zoneinfo.ZoneInfo("Asia/Kolkata"))
+    expected = f"{local.day} {local:%b} {local:%H:%M}"
+    assert f'<time datetime="{message.created_at.isoformat()}">{expected}</time>' in html

@@ -2,7 +2,7 @@
 
 from django import template
 
-from connect.chat import selectors
+from connect.chat import permissions, selectors
 
 register = template.Library()
 
@@ -13,10 +13,12 @@ def chat_panel(context, circle):
     from connect.chat.views import room_context
 
     request = context["request"]
-    if not selectors.can_read(selectors.chat_access(request.user, circle.pk)):
+    try:
+        access = permissions.access_circle_chat(request.user, circle.pk, to_post=False)
+    except permissions.ChatError:
         return {"hide": True}
     return {
-        **room_context(request, circle),
+        **room_context(request, circle, access),
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
