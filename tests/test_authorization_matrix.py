@@ -278,8 +278,9 @@ EXPECTED = {
     "chat/<int:circle_id>/": MEMBERS,  # the member is muted: may still read
     "chat/<int:circle_id>/send/": CIRCLE_POST_ONLY,
     "chat/<int:circle_id>/messages/": MEMBERS,
-    # Only the author edits (the muted member sees the form; the service refuses the POST).
-    "chat/<int:circle_id>/m/<int:message_id>/edit/": MEMBER_ONLY,
+    # Only the author edits; the member (the author) is muted, so the page sends
+    # them back to the chat with the muted notice instead of opening the form.
+    "chat/<int:circle_id>/m/<int:message_id>/edit/": {**MEMBER_ONLY, "member": 302},
     "chat/<int:circle_id>/m/<int:message_id>/delete/": CIRCLE_POST_ONLY,
     # The blocked pair can't see the member's message, so can't report it here either.
     "chat/<int:circle_id>/m/<int:message_id>/report/": members(200, 200, blocked=404),
