@@ -186,7 +186,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "pong"})
 
     async def do_send(self, frame):
-        posted = await db(services.post_message)(self.user, self.circle_id, frame.get("body"))
+        posted = await db(services.message_post)(self.user, self.circle_id, frame.get("body"))
         await self.send_json({"type": "ack", "id": posted.message.pk, **_client_id(frame)})
         if posted.crisis:
             await self.send_json(
@@ -199,15 +199,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
 
     async def do_edit(self, frame):
-        await db(services.edit_message)(
+        await db(services.message_edit)(
             self.user, self.circle_id, frame.get("id"), frame.get("body")
         )
 
     async def do_delete(self, frame):
-        await db(services.delete_message)(self.user, self.circle_id, frame.get("id"))
+        await db(services.message_delete)(self.user, self.circle_id, frame.get("id"))
 
     async def do_report(self, frame):
-        report = await db(services.report_message)(
+        report = await db(services.message_report)(
             self.user,
             self.circle_id,
             frame.get("id"),
@@ -232,12 +232,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
 
     async def do_read(self, frame):
-        await db(services.mark_read)(self.user, self.circle_id, _int_or_none(frame.get("id")))
+        await db(services.read_marker_move)(
+            self.user, self.circle_id, _int_or_none(frame.get("id"))
+        )
 
     async def do_typing(self, frame):
         # Throttled first, so the access check runs at most once per few seconds;
         # muted people and those with an unread warning are silently not announced.
-        if await db(services.may_announce_typing)(self.user.pk, self.circle_id) and (
+        if await db(services.typing_may_announce)(self.user.pk, self.circle_id) and (
             await db(selectors.chat_access)(self.user, self.circle_id) == selectors.OK
         ):
             await self.channel_layer.group_send(

@@ -74,7 +74,7 @@ class Posted:
     crisis: bool  # the writer should privately see crisis resources
 
 
-def post_message(user, circle_id: int, body) -> Posted:
+def message_post(user, circle_id: int, body) -> Posted:
     """Save a new message, notify the people it mentions, publish it to the
     circle's open sockets on commit, and send ``message_posted``. A crisis
     phrase never blocks it (the writer's own crisis notice is the caller's)."""
@@ -119,7 +119,7 @@ def _notify_mentions(message: Message) -> None:
 
 
 @transaction.atomic
-def edit_message(user, circle_id: int, message_id, body) -> Message:
+def message_edit(user, circle_id: int, message_id, body) -> Message:
     """Change one's own message within EDIT_WINDOW of posting; marks it edited."""
     body = clean_body(body)
     message = access_message_edit(user, circle_id, message_id)
@@ -133,7 +133,7 @@ def edit_message(user, circle_id: int, message_id, body) -> Message:
 
 
 @transaction.atomic
-def delete_message(user, circle_id: int, message_id) -> Message:
+def message_delete(user, circle_id: int, message_id) -> Message:
     """Delete one's own message: everyone then sees "message deleted".
 
     The text is kept (never shown in chat) so a report about it can still be
@@ -146,7 +146,7 @@ def delete_message(user, circle_id: int, message_id) -> Message:
     return message
 
 
-def report_message(user, circle_id: int, message_id, reason: str, note: str = "") -> Any:
+def message_report(user, circle_id: int, message_id, reason: str, note: str = "") -> Any:
     """Report a message to the moderators (moderation's hourly allowance applies)."""
     if not isinstance(reason, str) or reason not in ReportReason.values:
         raise ChatError("invalid", "Choose a reason for the report.")
@@ -184,7 +184,7 @@ def _mark_read(user, circle_id: int, message_id: int) -> None:
         )
 
 
-def mark_read(user, circle_id: int, message_id=None) -> None:
+def read_marker_move(user, circle_id: int, message_id=None) -> None:
     """Move the person's read marker forward (to the latest message by default)."""
     if message_id is None:
         latest = Message.objects.filter(circle_id=circle_id).order_by("-id").first()
@@ -193,6 +193,6 @@ def mark_read(user, circle_id: int, message_id=None) -> None:
     _mark_read(user, circle_id, message_id)
 
 
-def may_announce_typing(user_id: int, circle_id: int) -> bool:
+def typing_may_announce(user_id: int, circle_id: int) -> bool:
     """Server-side throttle: one "typing" broadcast per person per few seconds."""
     return ratelimit.once_per("typing", f"{circle_id}:{user_id}", TYPING_THROTTLE_SECONDS)

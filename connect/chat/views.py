@@ -133,7 +133,7 @@ def room(request, circle_id: int):
     before = _cursor(request, "before")
     context = room_context(request, circle, access, before=before)
     if before is None:
-        services.mark_read(request.user, circle.pk, context["latest_id"])
+        services.read_marker_move(request.user, circle.pk, context["latest_id"])
     return render(request, "chat/room.html", context)
 
 
@@ -145,7 +145,7 @@ def send(request, circle_id: int):
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
-            posted = services.post_message(request.user, circle.pk, form.cleaned_data["body"])
+            posted = services.message_post(request.user, circle.pk, form.cleaned_data["body"])
         except ChatError as error:
             form.add_error("body", error.text)
         else:
@@ -167,7 +167,7 @@ def edit(request, circle_id: int, message_id: int):
     form = MessageForm(request.POST or None, initial={"body": message.body})
     if request.method == "POST" and form.is_valid():
         try:
-            message = services.edit_message(
+            message = services.message_edit(
                 request.user, circle.pk, message.pk, form.cleaned_data["body"]
             )
         except ChatError as error:
@@ -183,7 +183,7 @@ def edit(request, circle_id: int, message_id: int):
 def delete(request, circle_id: int, message_id: int):
     circle, _ = _chat_circle(request, circle_id, to_write=True)
     try:
-        services.delete_message(request.user, circle.pk, message_id)
+        services.message_delete(request.user, circle.pk, message_id)
     except ChatError as error:
         flash.error(request, error.text)
     else:
@@ -201,7 +201,7 @@ def report(request, circle_id: int, message_id: int):
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_message(
+            services.message_report(
                 request.user,
                 circle.pk,
                 message.pk,

@@ -32,7 +32,7 @@ def crisis_alert_on_message(sender, message, **kwargs):
         logger.exception("crisis alert failed for message %s", message.pk)
 
 
-@receiver(message_report_requested, dispatch_uid="moderation.report_message")
+@receiver(message_report_requested, dispatch_uid="moderation.message_report")
 def report_on_message(sender, *, reporter, message_id: int, reason: str, note: str, **kwargs):
     """File the report (the site's reporting rules and hourly allowance), or
     return the reporter's open report on this message."""

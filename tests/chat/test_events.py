@@ -49,7 +49,7 @@ def test_services_publish_on_commit(circle_members, django_capture_on_commit_cal
     circle, people = circle_members
     layer, channel = _listen(circle.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        posted = services.post_message(people["Ana"], circle.pk, "from a service")
+        posted = services.message_post(people["Ana"], circle.pk, "from a service")
     event = _receive(layer, channel)
     assert event is not None
     assert event["type"] == "chat.message" and event["kind"] == "message"
@@ -57,13 +57,13 @@ def test_services_publish_on_commit(circle_members, django_capture_on_commit_cal
     assert event["message"]["body"] == "from a service"
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.edit_message(people["Ana"], circle.pk, posted.message.pk, "changed")
+        services.message_edit(people["Ana"], circle.pk, posted.message.pk, "changed")
     event = _receive(layer, channel)
     assert event["kind"] == "message_updated" and event["message"]["edited"] is True
     assert event["message"]["body"] == "changed"
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_message(people["Ana"], circle.pk, posted.message.pk)
+        services.message_delete(people["Ana"], circle.pk, posted.message.pk)
     event = _receive(layer, channel)
     assert event["kind"] == "message_updated" and event["message"]["state"] == "deleted"
     assert event["message"]["body"] == ""
@@ -77,7 +77,7 @@ def test_nothing_is_published_when_the_write_rolls_back(
     layer, channel = _listen(circle.pk)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            services.post_message(people["Ana"], circle.pk, "never saved")
+            services.message_post(people["Ana"], circle.pk, "never saved")
             raise RuntimeError("roll back")
     assert callbacks == []
     assert not Message.objects.exists()
@@ -87,13 +87,13 @@ def test_nothing_is_published_when_the_write_rolls_back(
 @pytest.mark.django_db
 def test_a_refused_write_publishes_nothing(circle_members, django_capture_on_commit_callbacks):
     circle, people = circle_members
-    posted = services.post_message(people["Ana"], circle.pk, "Ana's words")
+    posted = services.message_post(people["Ana"], circle.pk, "Ana's words")
     layer, channel = _listen(circle.pk)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(services.ChatError):
-            services.edit_message(people["Ben"], circle.pk, posted.message.pk, "not mine")
+            services.message_edit(people["Ben"], circle.pk, posted.message.pk, "not mine")
         with pytest.raises(services.ChatError):
-            services.delete_message(people["Ben"], circle.pk, posted.message.pk)
+            services.message_delete(people["Ben"], circle.pk, posted.message.pk)
     assert callbacks == []
     assert _nothing_on(layer, channel)
 

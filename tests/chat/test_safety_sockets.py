@@ -154,7 +154,7 @@ async def test_hole_11_an_unexpected_failure_answers_an_error_frame(cookies, mon
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(services, "mark_read", broken)
+    monkeypatch.setattr(services, "read_marker_move", broken)
     ana, _ = await connected(circle.pk, c["Ana"])
     await ana.send_json_to({"action": "read", "id": 1})
     assert (await receive_until(ana, "error"))["code"] == "server_error"
@@ -252,7 +252,7 @@ async def test_hole_8_unread_warning_refuses_socket_writes_with_a_link(cookies):
 
 async def ben_says(circle, ben, body):
     """Post as Ben (the service publishes it to open sockets on commit)."""
-    await dba(services.post_message)(ben, circle.pk, body)
+    await dba(services.message_post)(ben, circle.pk, body)
 
 
 # --- Hole 1 (chat): reports see only what the chat shows --------------------

@@ -50,7 +50,7 @@ def test_hole_3_chat_access_knows_agreements_in_one_query(
 
 def test_hole_3_chat_pages_send_a_member_without_agreements_to_that_step(client, circle_members):
     circle, people = circle_members
-    message = services.post_message(people["Ana"], circle.pk, "hello").message
+    message = services.message_post(people["Ana"], circle.pk, "hello").message
     _unagree(people["Ana"])
     client.force_login(people["Ana"])
     agreements = reverse("onboarding_step", args=["agreements"])
@@ -77,7 +77,7 @@ def test_hole_3_chat_pages_send_a_member_without_agreements_to_that_step(client,
 
 def test_hole_8_no_javascript_writes_wait_for_the_warning_to_be_read(client, circle_members):
     circle, people = circle_members
-    message = services.post_message(people["Ana"], circle.pk, "hello").message
+    message = services.message_post(people["Ana"], circle.pk, "hello").message
     warning = ModerationWarning.objects.create(user=people["Ana"], action_id=1, text="Be kind.")
     url = reverse("moderation:warning", args=[warning.pk])
     client.force_login(people["Ana"])
@@ -96,11 +96,11 @@ def test_hole_8_no_javascript_writes_wait_for_the_warning_to_be_read(client, cir
     assert Message.objects.count() == 1
     # The services refuse the same way, with the link.
     with pytest.raises(services.ChatError) as refused:
-        services.post_message(people["Ana"], circle.pk, "hi")
+        services.message_post(people["Ana"], circle.pk, "hi")
     assert refused.value.code == "warning_pending" and refused.value.extra["url"] == url
     # Reporting stays open.
-    other = services.post_message(people["Ben"], circle.pk, "Ben's").message
-    services.report_message(people["Ana"], circle.pk, other.pk, "spam")
+    other = services.message_post(people["Ben"], circle.pk, "Ben's").message
+    services.message_report(people["Ana"], circle.pk, other.pk, "spam")
     assert Report.objects.count() == 1
 
 
@@ -137,7 +137,7 @@ def test_hole_1_chat_report_page_answers_like_missing_and_never_echoes(client, c
     assert not Report.objects.exists()
     for message in (blocked, deleted, hidden):
         with pytest.raises(services.ChatError) as refused:
-            services.report_message(people["Cy"], circle.pk, message.pk, "spam")
+            services.message_report(people["Cy"], circle.pk, message.pk, "spam")
         assert refused.value.code == "not_found"
     response = client.get(reverse("chat:report", args=[circle.pk, fine.pk]))
     assert response.status_code == 200 and b"plain words" in response.content
@@ -149,8 +149,8 @@ def test_hole_1_chat_report_page_answers_like_missing_and_never_echoes(client, c
 def test_each_message_by_someone_else_has_report_and_block_links(client, circle_members):
     circle, people = circle_members
     ana, ben = people["Ana"], people["Ben"]
-    mine = services.post_message(ana, circle.pk, "my words").message
-    theirs = services.post_message(ben, circle.pk, "their words").message
+    mine = services.message_post(ana, circle.pk, "my words").message
+    theirs = services.message_post(ben, circle.pk, "their words").message
     former = Message.objects.create(circle=circle, author=None, body="from the past")
     client.force_login(ana)
     page = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
@@ -183,7 +183,7 @@ def test_a_mention_across_a_block_notifies_nobody(circle_members, writer_blocked
         Block.objects.create(blocker=ben, blocked=ana)
     else:
         Block.objects.create(blocker=ana, blocked=ben)
-    services.post_message(ana, circle.pk, "@Ben and @Cy hello")
+    services.message_post(ana, circle.pk, "@Ben and @Cy hello")
     assert set(Notification.objects.filter(kind="mention").values_list("user_id", flat=True)) == {
         people["Cy"].pk
     }

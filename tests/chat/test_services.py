@@ -29,7 +29,7 @@ def test_post_saves_raw_text_and_sends_the_signal(circle_members):
 
     message_posted.connect(receiver)
     try:
-        posted = services.post_message(people["Ana"], circle.pk, "  <b>hi</b> & bye  ")
+        posted = services.message_post(people["Ana"], circle.pk, "  <b>hi</b> & bye  ")
     finally:
         message_posted.disconnect(receiver)
     assert posted.message.body == "<b>hi</b> & bye"
@@ -39,7 +39,7 @@ def test_post_saves_raw_text_and_sends_the_signal(circle_members):
 
 def test_crisis_language_flags_but_never_blocks(circle_members):
     circle, people = circle_members
-    posted = services.post_message(people["Ana"], circle.pk, "some days I want to die")
+    posted = services.message_post(people["Ana"], circle.pk, "some days I want to die")
     assert posted.crisis is True
     assert Message.objects.filter(pk=posted.message.pk).exists()
 
@@ -48,30 +48,30 @@ def test_crisis_language_flags_but_never_blocks(circle_members):
 def test_bad_bodies_are_refused_and_nothing_saved(circle_members, body):
     circle, people = circle_members
     with pytest.raises(services.ChatError):
-        services.post_message(people["Ana"], circle.pk, body)
+        services.message_post(people["Ana"], circle.pk, body)
     assert not Message.objects.exists()
 
 
 def test_exactly_the_limit_is_fine(circle_members):
     circle, people = circle_members
-    services.post_message(people["Ana"], circle.pk, "x" * MAX_MESSAGE_LENGTH)
+    services.message_post(people["Ana"], circle.pk, "x" * MAX_MESSAGE_LENGTH)
 
 
 def test_non_members_suspended_and_muted_cannot_post(circle_members, member_user):
     circle, people = circle_members
     with pytest.raises(services.ChatError) as e:
-        services.post_message(member_user, circle.pk, "hi")
+        services.message_post(member_user, circle.pk, "hi")
     assert e.value.code == selectors.NOT_MEMBER
     Mute.objects.create(
         circle=circle, user=people["Ben"], ends_at=timezone.now() + timedelta(hours=1), reason="x"
     )
     with pytest.raises(services.ChatError) as e:
-        services.post_message(people["Ben"], circle.pk, "hi")
+        services.message_post(people["Ben"], circle.pk, "hi")
     assert e.value.code == selectors.MUTED
     assert selectors.can_read(selectors.chat_access(people["Ben"], circle.pk))
     Suspension.objects.create(user=people["Cy"], starts_at=timezone.now(), reason="x")
     with pytest.raises(services.ChatError) as e:
-        services.post_message(people["Cy"], circle.pk, "hi")
+        services.message_post(people["Cy"], circle.pk, "hi")
     assert e.value.code == selectors.SUSPENDED
     assert not Message.objects.exists()
 
@@ -79,41 +79,41 @@ def test_non_members_suspended_and_muted_cannot_post(circle_members, member_user
 def test_rate_limit_ten_per_ten_seconds(circle_members):
     circle, people = circle_members
     for i in range(10):
-        services.post_message(people["Ana"], circle.pk, f"m{i}")
+        services.message_post(people["Ana"], circle.pk, f"m{i}")
     with pytest.raises(services.ChatError) as e:
-        services.post_message(people["Ana"], circle.pk, "one too many")
+        services.message_post(people["Ana"], circle.pk, "one too many")
     assert e.value.code == "rate_limited"
     assert Message.objects.count() == 10
     # Someone else is not slowed down by Ana.
-    services.post_message(people["Ben"], circle.pk, "hello")
+    services.message_post(people["Ben"], circle.pk, "hello")
 
 
 def test_edit_own_within_fifteen_minutes(circle_members):
     circle, people = circle_members
-    message = services.post_message(people["Ana"], circle.pk, "helo").message
-    edited = services.edit_message(people["Ana"], circle.pk, message.pk, "hello")
+    message = services.message_post(people["Ana"], circle.pk, "helo").message
+    edited = services.message_edit(people["Ana"], circle.pk, message.pk, "hello")
     assert edited.body == "hello" and edited.edited_at is not None
     with pytest.raises(services.ChatError) as e:
-        services.edit_message(people["Ben"], circle.pk, message.pk, "mine now")
+        services.message_edit(people["Ben"], circle.pk, message.pk, "mine now")
     assert e.value.code == "not_found"
     Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=16))
     with pytest.raises(services.ChatError) as e:
-        services.edit_message(people["Ana"], circle.pk, message.pk, "too late")
+        services.message_edit(people["Ana"], circle.pk, message.pk, "too late")
     assert e.value.code == "edit_window"
 
 
 def test_delete_own_only_and_not_twice(circle_members):
     circle, people = circle_members
-    message = services.post_message(people["Ana"], circle.pk, "oops").message
+    message = services.message_post(people["Ana"], circle.pk, "oops").message
     with pytest.raises(services.ChatError):
-        services.delete_message(people["Ben"], circle.pk, message.pk)
-    deleted = services.delete_message(people["Ana"], circle.pk, message.pk)
+        services.message_delete(people["Ben"], circle.pk, message.pk)
+    deleted = services.message_delete(people["Ana"], circle.pk, message.pk)
     assert deleted.deleted_at is not None
     with pytest.raises(services.ChatError) as e:
-        services.delete_message(people["Ana"], circle.pk, message.pk)
+        services.message_delete(people["Ana"], circle.pk, message.pk)
     assert e.value.code == "gone"
     with pytest.raises(services.ChatError):
-        services.edit_message(people["Ana"], circle.pk, message.pk, "back")
+        services.message_edit(people["Ana"], circle.pk, message.pk, "back")
 
 
 def test_report_creates_a_moderation_report_and_is_rate_limited(circle_members):
@@ -122,24 +122,24 @@ def test_report_creates_a_moderation_report_and_is_rate_limited(circle_members):
     # Saved directly: posting this many would trip the message rate limit.
     ana = people["Ana"]
     ids = [Message.objects.create(circle=circle, author=ana, body=f"m{i}").pk for i in range(count)]
-    report = services.report_message(people["Ben"], circle.pk, ids[0], "harassment", "mean")
+    report = services.message_report(people["Ben"], circle.pk, ids[0], "harassment", "mean")
     assert (report.target_type, report.target_id, report.reporter) == (
         "message",
         ids[0],
         people["Ben"],
     )
     # The same open report is not duplicated.
-    assert services.report_message(people["Ben"], circle.pk, ids[0], "harassment").pk == report.pk
+    assert services.message_report(people["Ben"], circle.pk, ids[0], "harassment").pk == report.pk
     for message_id in ids[1:REPORTS_PER_HOUR]:
-        services.report_message(people["Ben"], circle.pk, message_id, "spam")
+        services.message_report(people["Ben"], circle.pk, message_id, "spam")
     with pytest.raises(services.ChatError) as e:
-        services.report_message(people["Ben"], circle.pk, ids[REPORTS_PER_HOUR], "spam")
+        services.message_report(people["Ben"], circle.pk, ids[REPORTS_PER_HOUR], "spam")
     assert e.value.code == "rate_limited"
     assert Report.objects.count() == REPORTS_PER_HOUR
     with pytest.raises(services.ChatError):
-        services.report_message(people["Ana"], circle.pk, ids[-1], "spam")  # own message
+        services.message_report(people["Ana"], circle.pk, ids[-1], "spam")  # own message
     with pytest.raises(services.ChatError):
-        services.report_message(people["Cy"], circle.pk, ids[-1], "not-a-reason")
+        services.message_report(people["Cy"], circle.pk, ids[-1], "not-a-reason")
 
 
 def test_mentions_by_display_name_notify_in_app_and_email_only_if_chosen(circle_members):
@@ -147,7 +147,7 @@ def test_mentions_by_display_name_notify_in_app_and_email_only_if_chosen(circle_
     pref = notification_preference_for(people["Cy"])
     pref.email_kinds = [*pref.email_kinds, "mention"]
     pref.save()
-    services.post_message(people["Ana"], circle.pk, "@ben and @Cy, see you! @Ana @nobody")
+    services.message_post(people["Ana"], circle.pk, "@ben and @Cy, see you! @Ana @nobody")
     notes = {n.user_id: n for n in Notification.objects.filter(kind="mention")}
     assert set(notes) == {people["Ben"].pk, people["Cy"].pk}
     assert notes[people["Ben"].pk].email_status == Notification.EmailStatus.NONE
@@ -162,14 +162,14 @@ def test_mentions_prefer_the_longest_name_and_skip_blocked_people(circle_members
     assert mentioned_ids("email me@sam.org", {1: "Sam"}) == set()
     circle, people = circle_members
     Block.objects.create(blocker=people["Ben"], blocked=people["Ana"])
-    services.post_message(people["Ana"], circle.pk, "@Ben hello")
+    services.message_post(people["Ana"], circle.pk, "@Ben hello")
     assert not Notification.objects.filter(kind="mention").exists()
 
 
 def test_blocked_pair_never_see_each_other_in_history(circle_members):
     circle, people = circle_members
-    a = services.post_message(people["Ana"], circle.pk, "from Ana").message
-    b = services.post_message(people["Ben"], circle.pk, "from Ben").message
+    a = services.message_post(people["Ana"], circle.pk, "from Ana").message
+    b = services.message_post(people["Ben"], circle.pk, "from Ben").message
     Block.objects.create(blocker=people["Ana"], blocked=people["Ben"])
     assert [m.pk for m in selectors.message_page(people["Ana"], circle.pk)[0]] == [a.pk]
     assert [m.pk for m in selectors.message_page(people["Ben"], circle.pk)[0]] == [b.pk]
@@ -179,7 +179,7 @@ def test_blocked_pair_never_see_each_other_in_history(circle_members):
 def test_cursor_pagination_before_and_after(circle_members, settings):
     settings.CONNECT_CHAT_RATE = (1000, 10)
     circle, people = circle_members
-    ids = [services.post_message(people["Ana"], circle.pk, str(i)).message.pk for i in range(60)]
+    ids = [services.message_post(people["Ana"], circle.pk, str(i)).message.pk for i in range(60)]
     latest, more = selectors.message_page(people["Ben"], circle.pk)
     assert [m.pk for m in latest] == ids[10:] and more
     earlier, more = selectors.message_page(people["Ben"], circle.pk, before=ids[10])
@@ -193,14 +193,14 @@ def test_unread_counts_and_total_for_the_dashboard(circle_members, django_assert
     other = MembershipFactory(user=people["Ben"]).circle
     MembershipFactory(circle=other, user=people["Cy"])
     for i in range(3):
-        services.post_message(people["Ana"], circle.pk, f"a{i}")
-    services.post_message(people["Cy"], other.pk, "c")
-    services.post_message(people["Ben"], circle.pk, "my own does not count")
+        services.message_post(people["Ana"], circle.pk, f"a{i}")
+    services.message_post(people["Cy"], other.pk, "c")
+    services.message_post(people["Ben"], circle.pk, "my own does not count")
     with django_assert_num_queries(2):
         counts = selectors.unread_counts_for(people["Ben"])
     assert counts == {circle.pk: 3, other.pk: 1}
     assert selectors.unread_total_for(people["Ben"]) == 4
-    services.mark_read(people["Ben"], circle.pk)
+    services.read_marker_move(people["Ben"], circle.pk)
     assert selectors.unread_counts_for(people["Ben"]) == {other.pk: 1}
     # Blocked authors' messages are not counted.
     Block.objects.create(blocker=people["Ben"], blocked=people["Cy"])
@@ -209,7 +209,7 @@ def test_unread_counts_and_total_for_the_dashboard(circle_members, django_assert
 
 def test_unread_counts_only_for_active_memberships(circle_members):
     circle, people = circle_members
-    services.post_message(people["Ana"], circle.pk, "hello")
+    services.message_post(people["Ana"], circle.pk, "hello")
     membership_end(people["Ben"].memberships.get(circle=circle))
     assert selectors.unread_counts_for(people["Ben"]) == {}
 
@@ -231,9 +231,9 @@ def test_presence_lists_online_members_without_blocked_people(circle_members):
 
 def test_typing_is_throttled_server_side(circle_members):
     circle, people = circle_members
-    assert services.may_announce_typing(people["Ana"].pk, circle.pk)
-    assert not services.may_announce_typing(people["Ana"].pk, circle.pk)
-    assert services.may_announce_typing(people["Ben"].pk, circle.pk)
+    assert services.typing_may_announce(people["Ana"].pk, circle.pk)
+    assert not services.typing_may_announce(people["Ana"].pk, circle.pk)
+    assert services.typing_may_announce(people["Ben"].pk, circle.pk)
 
 
 def test_privacy_export_and_erase(circle_members):
@@ -241,8 +241,8 @@ def test_privacy_export_and_erase(circle_members):
     from connect.chat.privacy import erase_personal_data, export_personal_data
 
     circle, people = circle_members
-    message = services.post_message(people["Ana"], circle.pk, "my words").message
-    services.mark_read(people["Ana"], circle.pk)
+    message = services.message_post(people["Ana"], circle.pk, "my words").message
+    services.read_marker_move(people["Ana"], circle.pk)
     presence.mark_online(circle.pk, people["Ana"].pk, "chan")
     data = export_personal_data(people["Ana"])
     assert [m["body"] for m in data["messages"]] == ["my words"]

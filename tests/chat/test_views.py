@@ -33,7 +33,7 @@ def test_non_members_get_404_and_anonymous_are_sent_to_log_in(client, circle_mem
 
 def test_xss_payload_comes_back_escaped_in_the_page(client, circle_members):
     circle, people = circle_members
-    services.post_message(people["Ana"], circle.pk, XSS)
+    services.message_post(people["Ana"], circle.pk, XSS)
     client.force_login(people["Ben"])
     html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
     assert XSS not in html
@@ -52,7 +52,7 @@ def test_page_lists_latest_messages_with_a_fixed_number_of_queries(
     settings.CONNECT_CHAT_RATE = (1000, 10)
     circle, people = circle_members
     for i in range(60):
-        services.post_message(people["Ana" if i % 2 else "Cy"], circle.pk, f"message {i}")
+        services.message_post(people["Ana" if i % 2 else "Cy"], circle.pk, f"message {i}")
     client.force_login(people["Ben"])
     client.get(reverse("chat:room", args=[circle.pk]))  # warm the session
     with django_assert_max_num_queries(20):
@@ -71,9 +71,9 @@ def test_page_lists_latest_messages_with_a_fixed_number_of_queries(
 def test_unread_marker_since_last_visit(client, circle_members):
     circle, people = circle_members
     client.force_login(people["Ben"])
-    services.post_message(people["Ana"], circle.pk, "before")
+    services.message_post(people["Ana"], circle.pk, "before")
     client.get(reverse("chat:room", args=[circle.pk]))
-    services.post_message(people["Ana"], circle.pk, "after my visit")
+    services.message_post(people["Ana"], circle.pk, "after my visit")
     html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
     assert html.index("New since your last visit") < html.index("after my visit")
     assert html.index("before") < html.index("New since your last visit")
@@ -116,7 +116,7 @@ def test_crisis_card_on_the_no_js_page_for_the_writer_only(client, circle_member
 
 def test_edit_delete_and_report_without_javascript(client, circle_members):
     circle, people = circle_members
-    message = services.post_message(people["Ana"], circle.pk, "typo").message
+    message = services.message_post(people["Ana"], circle.pk, "typo").message
     client.force_login(people["Ana"])
     edit_url = reverse("chat:edit", args=[circle.pk, message.pk])
     assert client.get(edit_url).status_code == 200
@@ -127,7 +127,7 @@ def test_edit_delete_and_report_without_javascript(client, circle_members):
     html = shown(client.get(reverse("chat:room", args=[circle.pk])).content.decode())
     assert "message deleted" in html and "fixed</p>" not in html
 
-    other = services.post_message(people["Cy"], circle.pk, "something rude").message
+    other = services.message_post(people["Cy"], circle.pk, "something rude").message
     client.force_login(people["Ben"])
     assert client.get(reverse("chat:edit", args=[circle.pk, other.pk])).status_code == 404
     client.post(reverse("chat:delete", args=[circle.pk, other.pk]))
@@ -145,7 +145,7 @@ def test_edit_delete_and_report_without_javascript(client, circle_members):
 
 def test_state_changes_only_on_post(client, circle_members):
     circle, people = circle_members
-    message = services.post_message(people["Ana"], circle.pk, "stay").message
+    message = services.message_post(people["Ana"], circle.pk, "stay").message
     client.force_login(people["Ana"])
     assert client.get(reverse("chat:send", args=[circle.pk])).status_code == 405
     assert client.get(reverse("chat:delete", args=[circle.pk, message.pk])).status_code == 405
@@ -153,7 +153,7 @@ def test_state_changes_only_on_post(client, circle_members):
 
 def test_history_endpoint_after_and_before(client, circle_members):
     circle, people = circle_members
-    ids = [services.post_message(people["Ana"], circle.pk, str(i)).message.pk for i in range(5)]
+    ids = [services.message_post(people["Ana"], circle.pk, str(i)).message.pk for i in range(5)]
     client.force_login(people["Ben"])
     url = reverse("chat:history", args=[circle.pk])
     assert [m["id"] for m in client.get(url, {"after": ids[2]}).json()["messages"]] == ids[3:]
@@ -197,7 +197,7 @@ def test_panel_tag_renders_for_members_only(circle_members, member_user):
 
 def test_dashboard_tags_give_unread_counts(circle_members):
     circle, people = circle_members
-    services.post_message(people["Ana"], circle.pk, "hello")
+    services.message_post(people["Ana"], circle.pk, "hello")
     request = RequestFactory().get("/dashboard/")
     request.user = people["Ben"]
     template = Template(
@@ -269,7 +269,7 @@ def test_messages_and_the_script_template_share_one_markup(client, circle_member
     circle, people = circle_members
     people["Ana"].profile.timezone = "Asia/Kolkata"
     people["Ana"].profile.save(update_fields=["timezone"])
-    message = services.post_message(people["Ben"], circle.pk, "namaste").message
+    message = services.message_post(people["Ben"], circle.pk, "namaste").message
     client.force_login(people["Ana"])
     html = client.get(reverse("chat:room", args=[circle.pk])).content.decode()
     template = html[html.index("<template data-chat-message-template>") :]

@@ -75,11 +75,11 @@ def build_world() -> World:
     circles.invitations_create(forming, [person.pk], kind="new_circle", topic_slugs=["anxiety"])
 
     # Chat: the person writes; others mention them; they mention others.
-    own = chat.post_message(person, circle.pk, "Hello everyone, glad to be here.").message
-    chat.post_message(members[0], circle.pk, f"@{NAME} welcome, lovely to meet you!")
-    chat.post_message(members[1], circle.pk, f"Thanks @{NAME}!")
-    chat.post_message(person, circle.pk, "@Ann Orchard thank you!")
-    chat.mark_read(person, circle.pk)
+    own = chat.message_post(person, circle.pk, "Hello everyone, glad to be here.").message
+    chat.message_post(members[0], circle.pk, f"@{NAME} welcome, lovely to meet you!")
+    chat.message_post(members[1], circle.pk, f"Thanks @{NAME}!")
+    chat.message_post(person, circle.pk, "@Ann Orchard thank you!")
+    chat.read_marker_move(person, circle.pk)
     crisis_msg = Message.objects.create(circle=circle, author=person, body="I feel hopeless")
     CrisisAlert.objects.create(
         message=crisis_msg, circle=circle, author_id=person.pk, phrases=["hopeless"]
