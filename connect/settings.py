@@ -36,6 +36,8 @@ else:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("CONNECT_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The right-hand side of every email's Message-ID; empty means SITE_URL's host.
+CONNECT_MESSAGE_ID_DOMAIN = env.str("CONNECT_MESSAGE_ID_DOMAIN", default="")
 
 INSTALLED_APPS = [
     "daphne",  # first, so runserver serves WebSockets too

@@ -224,13 +224,6 @@ class Invitation(models.Model):
         EXPIRED = "expired", "Expired"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    class EmailStatus(models.TextChoices):
-        NONE = "none", "Not emailed"
-        OWED = "owed", "Waiting to be sent"
-        DEFERRED = "deferred", "Held until quiet hours end"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle_invitations"
@@ -248,13 +241,6 @@ class Invitation(models.Model):
     distance_km = models.PositiveIntegerField(null=True, blank=True)
     score = models.FloatField(default=0.0)
 
-    email_status = models.CharField(
-        max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE
-    )
-    email_not_before = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    email_error = models.CharField(max_length=300, blank=True)
-
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -266,7 +252,6 @@ class Invitation(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "expires_at"]),
-            models.Index(fields=["email_status", "email_not_before"]),
         ]
 
     def __str__(self):

@@ -6,7 +6,6 @@ A declined or expired invitation frees its seat for the next matching round
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -15,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from connect.notifications.models import Kind
-from connect.notifications.services import notify
+from connect.notifications.services import emails_enqueue, notify
 from connect.safety.selectors import is_suspended
 
 from ..geo import rounded_km
@@ -35,8 +34,6 @@ def invitations_create(
     scores: Sequence[float] | None = None,
 ) -> list[Invitation]:
     """Pending invitations (+ in-app notifications, + email tasks on commit)."""
-    from ..tasks import send_invitation_email
-
     expires = timezone.now() + timedelta(hours=settings.CONNECT_INVITATION_HOURS)
     profiles = {p.user_id: p for p in Profile.objects.filter(user_id__in=list(member_ids))}
     created = []
@@ -56,7 +53,6 @@ def invitations_create(
             shared_topics=list(topic_slugs),
             distance_km=km,
             score=float(scores[index]) if scores and index < len(scores) else 0.0,
-            email_status=Invitation.EmailStatus.OWED,
         )
         created.append(inv)
         title = (
@@ -64,7 +60,7 @@ def invitations_create(
             if kind == Invitation.Kind.NEW_CIRCLE
             else f"A seat is open for you in {circle.name}"
         )
-        # The invitation email is its own task (signed links); this is the in-app copy.
+        # The in-app copy; the email (with its signed links) is the outbox's.
         notify(
             inv.user,
             Kind.INVITATION,
@@ -73,7 +69,7 @@ def invitations_create(
             url=reverse("circles:invitation", args=[inv.pk]),
             email=False,
         )
-        transaction.on_commit(partial(send_invitation_email.delay, inv.pk))
+    emails_enqueue((inv.user, Kind.INVITATION, "invitation", inv.pk) for inv in created)
     return created
 
 
