@@ -56,6 +56,8 @@ def main() -> int:
         return 2
 
     os.environ["DATABASE_URL"] = db_url = _fresh_database()
+    # Workers run as in production: no per-query debug bookkeeping.
+    os.environ["DJANGO_DEBUG"] = "false"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "connect.settings")
     import django
 

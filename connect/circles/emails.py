@@ -36,14 +36,13 @@ def invitation_context(inv) -> dict:
     }
 
 
-@outbox_renderer("invitation")
-def invitation_email(email):
-    inv = (
-        Invitation.objects.select_related("user", "user__profile", "circle")
-        .filter(pk=email.source_id)
-        .first()
-    )
-    if inv is None or inv.status != Invitation.Status.PENDING or inv.expires_at <= timezone.now():
+def invitations_by_id(ids):
+    return Invitation.objects.select_related("user", "user__profile", "circle").in_bulk(list(ids))
+
+
+@outbox_renderer("invitation", load=invitations_by_id)
+def invitation_email(email, inv: Invitation):
+    if inv.status != Invitation.Status.PENDING or inv.expires_at <= timezone.now():
         return None
     return email_build(
         email,

@@ -1,12 +1,14 @@
 """The email outbox: every email the site sends goes through one table, one
 task and one SMTP connection per worker process.
 
-Apps that send email register a *renderer* for their source name
-(``outbox_renderer("invitation")``). The renderer turns the source row into a
-message when the email is due, or returns ``None`` when the email is no longer
-wanted (an invitation answered or expired in the meantime): the outbox marks
-it dropped. Rendering at send time also means the text is in the person's
-language and zone as they are when the email leaves.
+Apps that send email register, for their source name, a *loader* that reads
+their source rows by id (one query for a whole batch) and a *renderer* that
+turns one row into a message when the email is due
+(``@outbox_renderer("invitation", load=...)``), or returns ``None`` when the
+row is gone or the email is no longer wanted (an invitation answered or
+expired in the meantime): the outbox marks it dropped. Rendering at send
+time also means the text is in the person's language and zone as they are
+when the email leaves.
 
 The guarantee (tasks.py, ``outbox_send``) is the same for every email: the
 row is locked, written "sent" before the hand-over, and committed right after
@@ -15,8 +17,8 @@ the server accepts, with a fixed Message-ID per email.
 
 import smtplib
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,26 +28,47 @@ from django.template.loader import render_to_string
 if TYPE_CHECKING:
     from .models import OutboxEmail
 
-Renderer = Callable[["OutboxEmail"], EmailMultiAlternatives | None]
-_renderers: dict[str, Renderer] = {}
+Renderer = Callable[["OutboxEmail", Any], EmailMultiAlternatives | None]
+Loader = Callable[[Iterable[int]], Mapping[int, Any]]
+_sources: dict[str, tuple[Loader, Renderer]] = {}
 
 
-def outbox_renderer(source: str) -> Callable[[Renderer], Renderer]:
-    """Register the function that renders the emails of ``source``."""
+def outbox_renderer(source: str, *, load: Loader) -> Callable[[Renderer], Renderer]:
+    """Register how the emails of ``source`` are rendered: ``load(ids)`` maps
+    source ids to rows; the renderer gets the email and its row (or None)."""
 
     def register(func: Renderer) -> Renderer:
-        _renderers[source] = func
+        _sources[source] = (load, func)
         return func
 
     return register
 
 
-def outbox_render(email: "OutboxEmail") -> EmailMultiAlternatives | None:
+def _source(name: str) -> tuple[Loader, Renderer]:
     try:
-        renderer = _renderers[email.source]
+        return _sources[name]
     except KeyError:
-        raise LookupError(f"no email renderer registered for {email.source!r}") from None
-    return renderer(email)
+        raise LookupError(f"no email renderer registered for {name!r}") from None
+
+
+def outbox_load(emails: Iterable["OutboxEmail"]) -> dict[tuple[str, int], Any]:
+    """The source rows of ``emails``, one query per source: ``{(source, id): row}``."""
+    ids: dict[str, set[int]] = {}
+    for email in emails:
+        ids.setdefault(email.source, set()).add(email.source_id)
+    rows: dict[tuple[str, int], Any] = {}
+    for name, source_ids in ids.items():
+        load, _ = _source(name)
+        rows.update({(name, pk): row for pk, row in load(source_ids).items()})
+    return rows
+
+
+def outbox_render(email: "OutboxEmail", row: Any) -> EmailMultiAlternatives | None:
+    """The message for ``email`` from its source ``row`` (None: not to be sent)."""
+    if row is None:
+        return None
+    _, render = _source(email.source)
+    return render(email, row)
 
 
 def message_id_domain() -> str:

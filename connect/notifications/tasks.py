@@ -32,9 +32,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import NotificationPreference, OutboxEmail
-from .outbox import is_transient, message_send, outbox_render
+from .outbox import is_transient, message_send, outbox_load, outbox_render
 from .quiet_hours import quiet_until
-from .selectors import notification_preference_for
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +53,7 @@ def _guarded_update(email: OutboxEmail, **fields) -> bool:
     return bool(OutboxEmail.objects.filter(pk=email.pk, status__in=OWED).update(**fields))
 
 
-def _deliver(email: OutboxEmail, pref: NotificationPreference) -> str:
+def _deliver(email: OutboxEmail, pref: NotificationPreference, row) -> str:
     """Send one prepared email under the guarantee (module doc)."""
     now = timezone.now()
     if email.not_before and email.not_before > now:
@@ -67,7 +66,7 @@ def _deliver(email: OutboxEmail, pref: NotificationPreference) -> str:
     if until is not None:
         _guarded_update(email, status=OutboxEmail.Status.DEFERRED, not_before=until)
         return "deferred"
-    message = outbox_render(email)
+    message = outbox_render(email, row)
     if message is None:
         _guarded_update(email, status=OutboxEmail.Status.DROPPED)
         return "not-wanted"
@@ -125,6 +124,7 @@ def _send_many(email_ids: list[int]) -> dict[str, int]:
             user_id__in={e.user_id for e in emails.values()}
         )
     }
+    rows = outbox_load(emails.values())
     outcomes: dict[str, int] = {}
     with _commits_without_waiting_for_disk():
         for pk in email_ids:
@@ -132,8 +132,9 @@ def _send_many(email_ids: list[int]) -> dict[str, int]:
             if email is None:
                 outcome = "skipped"
             else:
-                pref = prefs.get(email.user_id) or notification_preference_for(email.user)
-                outcome = _deliver(email, pref)
+                # No saved preferences yet means the defaults (read, not written).
+                pref = prefs.get(email.user_id) or NotificationPreference(user=email.user)
+                outcome = _deliver(email, pref, rows.get((email.source, email.source_id)))
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
 
