@@ -17,6 +17,7 @@ the moderator is ``moderator@scale.example``.
 
 import random
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -150,7 +151,7 @@ class Command(BaseCommand):
         ):  # fmt: skip
             plan = self._plan(people, circles, weeks)
             user_ids = self._people(people, plan)
-            rounds = self._rounds(weeks, people)
+            rounds = self._rounds(weeks, people, plan)
             circle_ids = self._circles(plan, user_ids, rounds)
             self._invitations(plan, user_ids, circle_ids, rounds)
             self._meetups(plan, user_ids, circle_ids)
@@ -280,8 +281,9 @@ class Command(BaseCommand):
         self.counts["people"] = len(users)
         return ids
 
-    def _rounds(self, weeks: int, people: int) -> list[MatchRound]:
+    def _rounds(self, weeks: int, people: int, plan: list[PlannedCircle]) -> list[MatchRound]:
         rng = self.rng
+        formed = Counter(self._week_of(pc.created_at, weeks) for pc in plan)
         rounds = []
         for w in range(weeks):
             seekers = rng.randint(people // 60, people // 25) + 5
@@ -302,6 +304,8 @@ class Command(BaseCommand):
                     started_at=started,
                     finished_at=started + timedelta(seconds=rng.uniform(2, 40)),
                     seekers=seekers,
+                    circles_proposed=formed[w],
+                    top_ups=rng.randint(0, max(1, formed[w] // 3)),
                     placed=placed,
                     placeable=placeable,
                     unplaced_reasons=reasons,
@@ -315,9 +319,11 @@ class Command(BaseCommand):
         self.counts["matching rounds"] = len(rounds)
         return rounds
 
+    def _week_of(self, when: datetime, weeks: int) -> int:
+        return max(0, min(weeks - 1, int((when - self.start) / timedelta(weeks=1))))
+
     def _round_of(self, rounds: list[MatchRound], when: datetime) -> MatchRound:
-        week = int((when - self.start) / timedelta(weeks=1))
-        return rounds[max(0, min(len(rounds) - 1, week))]
+        return rounds[self._week_of(when, len(rounds))]
 
     # --- circles ------------------------------------------------------------
 
@@ -565,9 +571,7 @@ class Command(BaseCommand):
         for _ in range(max(1, len(user_ids) // 5)):
             pc = rng.choice(plan)
             reporter, target = rng.sample(pc.member_idx, 2)
-            created = pc.created_at + timedelta(days=rng.uniform(1, 200))
-            if created > self.now:
-                created = self.now - timedelta(hours=rng.uniform(1, 200))
+            created = pc.created_at + (self.now - pc.created_at) * rng.random()
             resolved = rng.random() < 0.85
             reports.append(
                 Report(
