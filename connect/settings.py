@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "connect.meetups",
     "connect.chat",
     "connect.moderation",
+    "connect.insights",
 ]
 
 MIDDLEWARE = [
