@@ -21,6 +21,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
@@ -720,6 +722,23 @@ def city_choices() -> list[str]:
         .values_list("city_name", flat=True)
         .distinct()
     )
+
+
+def community_health_cached(f: Filters) -> tuple[datetime, list[Figure]]:
+    """``community_health`` through the cache: (when computed, figures). The figures
+    for one choice of filters are kept ``CONNECT_INSIGHTS_CACHE_SECONDS`` (aggregates
+    only, nothing about one person); 0 computes them every time."""
+    seconds = settings.CONNECT_INSIGHTS_CACHE_SECONDS
+    if seconds <= 0:
+        return f.now, community_health(f)
+    key = "insights:v1:" + ":".join(
+        str(part) for part in (f.weeks, f.mode, f.city.casefold(), f.zone, f.since)
+    )
+    cached = cache.get(key)
+    if cached is None:
+        cached = (f.now, community_health(f))
+        cache.set(key, cached, seconds)
+    return cached
 
 
 def community_health(f: Filters) -> list[Figure]:

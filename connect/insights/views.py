@@ -39,7 +39,7 @@ def _filters(request) -> tuple[HealthFilterForm, selectors.Filters]:
 @require_GET
 def health(request):
     form, filters = _filters(request)
-    figures = selectors.community_health(filters)
+    computed_at, figures = selectors.community_health_cached(filters)
     panels = [
         (figure, charts.render(figure.chart, figure.title, figure.key) if figure.chart else "")
         for figure in figures
@@ -52,7 +52,7 @@ def health(request):
             "filters": filters,
             "panels": panels,
             "query": request.GET.urlencode(),
-            "as_of": timezone.localtime(filters.now, filters.tz),
+            "as_of": timezone.localtime(computed_at, filters.tz),
         },
     )
 
@@ -62,7 +62,7 @@ def health(request):
 def health_csv(request):
     """One figure's table (``?figure=key``), or every figure in long form."""
     _, filters = _filters(request)
-    figures = selectors.community_health(filters)
+    _, figures = selectors.community_health_cached(filters)
     wanted = request.GET.get("figure", "")
     chosen = [f for f in figures if f.key == wanted]
     name = f"community-health-{wanted if chosen else 'all'}-{filters.now:%Y-%m-%d}.csv"

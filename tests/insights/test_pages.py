@@ -117,3 +117,18 @@ def test_csv_of_one_figure_and_of_all(client):
     assert ["Meetup attendance against RSVPs", "", "Checked in", "5"] in everything
     assert {row[0] for row in everything[1:]} >= {"People waiting now", "Did people feel heard?"}
     assert Feedback.objects.count() == 3
+
+
+def test_figures_are_cached_per_filter_choice(client, settings, django_assert_max_num_queries):
+    settings.CONNECT_INSIGHTS_CACHE_SECONDS = 300
+    client.force_login(make_moderator())
+    first = client.get(URL + "?weeks=4")
+    grow(1)
+    # The same filters: no figure is read again (the session, layout and city list remain).
+    with django_assert_max_num_queries(9):
+        again = client.get(URL + "?weeks=4")
+    assert again.context["as_of"] == first.context["as_of"]
+    assert dict(again.context["panels"][6][0].facts)["Checked in"] == 0
+    # Other filters are computed afresh and see the new meetup.
+    other = client.get(URL + "?weeks=12")
+    assert dict(other.context["panels"][6][0].facts)["Checked in"] == 5
