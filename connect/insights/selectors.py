@@ -724,6 +724,13 @@ def city_choices() -> list[str]:
     )
 
 
+def cache_key(f: Filters) -> str:
+    """One cache entry per choice of filters (and zone): the figures are the same for
+    every moderator who chose them."""
+    parts = (f.weeks, f.mode, f.city.casefold(), f.zone, f.since)
+    return "insights:v1:" + ":".join(str(part) for part in parts)
+
+
 def community_health_cached(f: Filters) -> tuple[datetime, list[Figure]]:
     """``community_health`` through the cache: (when computed, figures). The figures
     for one choice of filters are kept ``CONNECT_INSIGHTS_CACHE_SECONDS`` (aggregates
@@ -731,9 +738,7 @@ def community_health_cached(f: Filters) -> tuple[datetime, list[Figure]]:
     seconds = settings.CONNECT_INSIGHTS_CACHE_SECONDS
     if seconds <= 0:
         return f.now, community_health(f)
-    key = "insights:v1:" + ":".join(
-        str(part) for part in (f.weeks, f.mode, f.city.casefold(), f.zone, f.since)
-    )
+    key = cache_key(f)
     cached = cache.get(key)
     if cached is None:
         cached = (f.now, community_health(f))

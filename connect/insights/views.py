@@ -3,7 +3,9 @@
 import csv
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from connect.access import answers_access_denied
 
-from . import charts, selectors
+from . import charts, selectors, tables
 from .forms import HealthFilterForm
 from .permissions import access_community_health
 
@@ -35,15 +37,35 @@ def _filters(request) -> tuple[HealthFilterForm, selectors.Filters]:
     return form, selectors.Filters(zone=zone, **values)
 
 
+def _panels(filters: selectors.Filters):
+    """(when computed, [(figure, its SVG chart, its table)]), kept in the cache with
+    the figures: drawing them is most of a cached page's time."""
+    seconds = settings.CONNECT_INSIGHTS_CACHE_SECONDS
+    key = selectors.cache_key(filters) + ":panels"
+    cached = cache.get(key) if seconds > 0 else None
+    if cached is not None:
+        return cached
+    computed_at, figures = selectors.community_health_cached(filters)
+    panels = [
+        (
+            figure,
+            charts.render(figure.chart, figure.title, figure.key) if figure.chart else "",
+            tables.table_html(
+                figure.columns, figure.rows, f"{figure.title} (table)", f"{figure.key}-caption"
+            ),
+        )
+        for figure in figures
+    ]
+    if seconds > 0:
+        cache.set(key, (computed_at, panels), seconds)
+    return computed_at, panels
+
+
 @for_operators
 @require_GET
 def health(request):
     form, filters = _filters(request)
-    computed_at, figures = selectors.community_health_cached(filters)
-    panels = [
-        (figure, charts.render(figure.chart, figure.title, figure.key) if figure.chart else "")
-        for figure in figures
-    ]
+    computed_at, panels = _panels(filters)
     return render(
         request,
         "insights/health.html",

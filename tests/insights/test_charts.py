@@ -35,3 +35,13 @@ def test_text_is_escaped_and_empty_data_says_so():
 
 def test_nice_scale_tops():
     assert [nice_top(v) for v in (0, 1, 3, 7, 12, 180, 2400)] == [1, 1, 5, 10, 20, 200, 2500]
+
+
+def test_tables_escape_and_format():
+    from connect.insights.tables import table_html
+
+    html = str(table_html(["<W>", "N"], [["<b>", 12345], ["x", None], ["y", 2.25]], "Cap", "c"))
+    assert "&lt;W&gt;" in html and "&lt;b&gt;" in html and "<b>" not in html
+    assert "<td>12,345</td>" in html and "<td>—</td>" in html and "<td>2.2</td>" in html
+    assert '<th scope="row">' in html and '<caption id="c">Cap</caption>' in html
+    assert "No data for this period." in str(table_html(["A", "B"], [], "Cap", "c"))

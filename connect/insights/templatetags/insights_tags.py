@@ -2,10 +2,9 @@
 their circle, embedded in the circle page; and the ``cell`` filter for tables."""
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
 
-from connect.insights import charts, selectors
+from connect.insights import charts, selectors, tables
 from connect.insights.permissions import can_see_circle_health
 
 register = template.Library()
@@ -14,15 +13,7 @@ register = template.Library()
 @register.filter
 def cell(value):
     """A table value: thousands separated, one decimal, "—" for no data."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return intcomma(value)
-    if isinstance(value, float):
-        return intcomma(f"{value:.1f}") if not value.is_integer() else intcomma(int(value))
-    return value
+    return tables.cell(value)
 
 
 @register.inclusion_tag("insights/_circle_panel.html", takes_context=True)
@@ -34,4 +25,7 @@ def circle_health_panel(context, circle, membership):
     zone = getattr(getattr(request.user, "profile", None), "timezone", "") or "UTC"
     health = selectors.circle_health(circle.pk, timezone.now(), zone)
     chart = charts.render(health.chart, "Attendance at the last meetups", f"circle-{circle.pk}")
-    return {"health": health, "svg": chart, "circle": circle}
+    table = tables.table_html(
+        health.columns, health.rows, "Your circle's last meetups", "circle-health-caption"
+    )
+    return {"health": health, "svg": chart, "table": table, "circle": circle}
