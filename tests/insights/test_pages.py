@@ -132,3 +132,11 @@ def test_figures_are_cached_per_filter_choice(client, settings, django_assert_ma
     # Other filters are computed afresh and see the new meetup.
     other = client.get(URL + "?weeks=12")
     assert dict(other.context["panels"][6][0].facts)["Checked in"] == 5
+
+
+def test_csv_with_bad_filters_gives_the_default_figures(client):
+    client.force_login(make_moderator())
+    response = client.get(URL + "health.csv?weeks=1e309&mode=%00&city=<x>&figure=../../etc")
+    assert response.status_code == 200
+    assert response.content.decode().startswith("figure,row,column,value")
+    assert "community-health-all-" in response["Content-Disposition"]
