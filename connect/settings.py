@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "connect.meetups",
     "connect.chat",
     "connect.moderation",
+    "connect.insights",
 ]
 
 MIDDLEWARE = [
@@ -321,5 +322,7 @@ LOGGING = {
 CONNECT_GUIDELINES_VERSION = "2026-11"
 CONNECT_MATCH_ROUND_HOURS = env.float("CONNECT_MATCH_ROUND_HOURS", default=24.0)
 CONNECT_INVITATION_HOURS = env.int("CONNECT_INVITATION_HOURS", default=48)
+# Community-health figures are kept this long per filter choice (0: computed every time).
+CONNECT_INSIGHTS_CACHE_SECONDS = env.int("CONNECT_INSIGHTS_CACHE_SECONDS", default=300)
 
 from connect.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402,F401,F811  (periodic jobs)

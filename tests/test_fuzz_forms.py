@@ -216,6 +216,7 @@ FORMS = {
     "appeal decision": ("moderator", "post", "/safety/appeals/{appeal}/", ["decision", "reason"]),
     "audit search (GET)": ("moderator", "get", "/safety/audit/", ["q", "person", "kind", "page"]),
     "queue order (GET)": ("moderator", "get", "/safety/queue/", ["order"]),
+    "community health filters (GET)": ("moderator", "get", "/insights/", ["weeks", "mode", "city"]),
     "delete account": ("member", "post", "/safety/delete-account/", ["password"]),
 }
 

@@ -182,6 +182,10 @@ class MatchRound(models.Model):
     circles_proposed = models.PositiveIntegerField(default=0)
     top_ups = models.PositiveIntegerField(default=0)
     placed = models.PositiveIntegerField(default=0)
+    # Seekers the engine could have placed this round (its "placeable"), and
+    # how many it left waiting for each of its reasons ({reason: count}).
+    placeable = models.PositiveIntegerField(default=0)
+    unplaced_reasons = models.JSONField(default=dict, blank=True)
     invitations = models.PositiveIntegerField(default=0)
     quality = models.FloatField(default=0.0)
     bound = models.FloatField(default=0.0)

@@ -265,6 +265,8 @@ def _run_round(*, dry_run: bool, progress, now):
             circles_proposed=len(result.circles),
             top_ups=len(result.top_ups),
             placed=placed,
+            placeable=int(stats.get("placeable", 0) or 0),
+            unplaced_reasons=dict(Counter(result.unplaced.values())),
             quality=quality,
             bound=bound,
             quality_ratio=(quality / bound) if bound else None,

@@ -3,8 +3,8 @@ action (random JSON for each field, wrong types, huge ints, long strings,
 nested structures, broken JSON). Never a 1011 close; every frame is answered
 or ignored, and the socket still answers a ping afterwards.
 
-CONNECT_FUZZ_EXAMPLES sets how many frames per action (default 60; bench/fuzz.py runs thousands); one
-connected socket is reused for all the frames of an action.
+CONNECT_FUZZ_EXAMPLES sets how many frames per action (default 60;
+bench/fuzz.py runs thousands); one connected socket is reused for all the frames of an action.
 """
 
 import asyncio

@@ -134,6 +134,10 @@ def test_round_record_and_waiting_counters(hooks):
     assert record.seekers == 6 and record.placed == 5 and record.circles_proposed == 1
     assert record.quality > 0 and record.bound >= record.quality * 0.999
     assert 0 < record.quality_ratio <= 1.0001 and record.seconds > 0
+    # Kept for the community-health page: the placeable and the engine's reasons, counted.
+    assert record.placeable == 5
+    assert sum(record.unplaced_reasons.values()) == 1
+    assert all(isinstance(reason, str) for reason in record.unplaced_reasons)
     lonely.profile.refresh_from_db()
     assert lonely.profile.waiting_rounds == 1
     # Invited people are not seekers again while their invitation is pending.
