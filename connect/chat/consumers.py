@@ -114,7 +114,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user = self.scope.get("user")
         self.circle_id = int(self.scope["url_route"]["kwargs"]["circle_id"])
         self.joined = False
-        self.replayed: set[int] = set()
+        self.replayed = set()  # ids of messages the resume replay sent
         try:
             access = await db(permissions.access_circle_chat)(
                 self.user, self.circle_id, to_post=False
