@@ -337,6 +337,9 @@ LOGGING = {
 # --- Connect ----------------------------------------------------------------
 CONNECT_GUIDELINES_VERSION = "2026-11"
 CONNECT_MATCH_ROUND_HOURS = env.float("CONNECT_MATCH_ROUND_HOURS", default=24.0)
+# Worker processes a matching round spreads its buckets over; 0 asks the workers that
+# answer (docs/decisions/0037-matching-round-workers.md); 1 keeps the round in one process.
+CONNECT_MATCH_WORKERS = env.int("CONNECT_MATCH_WORKERS", default=0)
 CONNECT_INVITATION_HOURS = env.int("CONNECT_INVITATION_HOURS", default=48)
 
 from connect.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402,F401,F811  (periodic jobs)
