@@ -13,6 +13,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CONNECT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -157,21 +158,39 @@ if REDIS_URL:
             "KEY_PREFIX": env.str("CONNECT_CACHE_PREFIX", default="connect"),
         }
     }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # redis-py 8 reads with a 5 s socket timeout by default, which cuts
-                # channels_redis's 5 s blocking BZPOPMIN and drops every idle socket
-                # (channels_redis#422): allow the read to outlast the pop.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
-                "prefix": env.str("CONNECT_CHANNEL_PREFIX", default="connect"),
-                # All sockets of one process share one inbox; the default 100 drops
-                # messages as soon as a busy process falls a fraction of a second behind.
-                "capacity": env.int("CONNECT_CHANNEL_CAPACITY", default=10000),
-            },
+    # Two Redis channel layers (docs/decisions/0035-chat-channel-layer.md):
+    # "pubsub" (default) publishes a group message once and each process fans it
+    # out to its own sockets; "core" keeps per-socket inboxes in Redis lists.
+    # redis-py 8 reads with a 5 s socket timeout by default, which cuts
+    # channels_redis's 5 s blocking BZPOPMIN and drops every idle socket
+    # (channels_redis#422): allow the read to outlast the pop.
+    _channel_hosts = [{"address": REDIS_URL, "socket_timeout": 15}]
+    _channel_prefix = env.str("CONNECT_CHANNEL_PREFIX", default="connect")
+    CONNECT_CHANNEL_LAYER = env.str("CONNECT_CHANNEL_LAYER", default="pubsub")
+    if CONNECT_CHANNEL_LAYER == "pubsub":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": _channel_hosts, "prefix": _channel_prefix},
+            }
         }
-    }
+    elif CONNECT_CHANNEL_LAYER == "core":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {
+                    "hosts": _channel_hosts,
+                    "prefix": _channel_prefix,
+                    # All sockets of one process share one inbox; the default 100 drops
+                    # messages as soon as a busy process falls a fraction of a second behind.
+                    "capacity": env.int("CONNECT_CHANNEL_CAPACITY", default=10000),
+                },
+            }
+        }
+    else:
+        raise ImproperlyConfigured(
+            f"CONNECT_CHANNEL_LAYER must be 'pubsub' or 'core', not {CONNECT_CHANNEL_LAYER!r}"
+        )
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     # A task taken by a worker that dies is delivered again after this many seconds.
@@ -321,6 +340,9 @@ LOGGING = {
 # --- Connect ----------------------------------------------------------------
 CONNECT_GUIDELINES_VERSION = "2026-11"
 CONNECT_MATCH_ROUND_HOURS = env.float("CONNECT_MATCH_ROUND_HOURS", default=24.0)
+# Worker processes a matching round spreads its buckets over; 0 asks the workers that
+# answer (docs/decisions/0037-matching-round-workers.md); 1 keeps the round in one process.
+CONNECT_MATCH_WORKERS = env.int("CONNECT_MATCH_WORKERS", default=0)
 CONNECT_INVITATION_HOURS = env.int("CONNECT_INVITATION_HOURS", default=48)
 # Community-health figures are kept this long per filter choice (0: computed every time).
 CONNECT_INSIGHTS_CACHE_SECONDS = env.int("CONNECT_INSIGHTS_CACHE_SECONDS", default=300)

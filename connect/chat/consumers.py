@@ -1,10 +1,18 @@
 """The circle chat WebSocket: a thin async layer over services and selectors.
 
-Protocol (JSON frames). Client → server: ``{"action": "send", "body"}``,
+Protocol (JSON frames). Connect to ``/ws/chat/<circle>/`` or, after a dropped connection,
+``/ws/chat/<circle>/?last_id=<id>``: the socket then first sends, as
+``message`` frames marked ``"replayed": true``, exactly the messages after that
+id the reader missed (the same filtering as history: nothing from a blocked
+pair, nothing deleted or hidden), each once even if it was also broadcast
+while being replayed, then ``resumed {last_id, count, complete}``
+(``complete`` is false past RESUME_LIMIT messages: page on with ``history``).
+
+Client → server: ``{"action": "send", "body"}``,
 ``edit {id, body}``, ``delete {id}``, ``report {id, reason, note}``,
 ``history {after | before}``, ``read {id}``, ``typing``, ``ping``.
 Server → client: ``ready``, ``message``, ``message_updated``, ``history``,
-``presence``, ``typing``, ``ack``, ``crisis``, ``reported``, ``error``.
+``presence``, ``typing``, ``ack``, ``crisis``, ``reported``, ``resumed``, ``error``.
 
 A refused frame gets an ``error`` frame and the socket stays open; a frame
 that is malformed in any way (wrong types, ids beyond bigint, JSON nested too
@@ -24,6 +32,7 @@ own client (``ack``, ``crisis``, ``error``) and relays typing and presence.
 import functools
 import json
 import logging
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -43,6 +52,8 @@ logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 16 * 1024
 HISTORY_LIMIT = selectors.PAGE_SIZE
+RESUME_PAGE = 200
+RESUME_LIMIT = 1000  # messages replayed on reconnect; beyond, the client pages history
 
 _CLOSE_FOR = {
     selectors.ANONYMOUS: realtime.CLOSE_NOT_AUTHENTICATED,
@@ -50,6 +61,24 @@ _CLOSE_FOR = {
     selectors.SUSPENDED: realtime.CLOSE_SUSPENDED,
     selectors.NOT_AGREED: realtime.CLOSE_NOT_AGREED,
 }
+
+
+@db
+def _missed(user, circle_id, after):
+    messages, has_more = selectors.messages_since(user, circle_id, after, limit=RESUME_PAGE)
+    return [message_payload(m) for m in messages], has_more
+
+
+def _resume_from(scope) -> int | None:
+    """The ``last_id`` of the connect URL's query string: None when absent,
+    else a whole number 0..MAX_ID (else ChatError)."""
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("last_id")
+    if not values:
+        return None
+    text = values[-1].strip()
+    if not text.isdigit() or len(text) > 19:
+        raise permissions.ChatError("invalid", "last_id must be a message id.")
+    return _int_or_none(int(text))
 
 
 @db
@@ -85,6 +114,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user = self.scope.get("user")
         self.circle_id = int(self.scope["url_route"]["kwargs"]["circle_id"])
         self.joined = False
+        self.replayed = set()  # ids of messages the resume replay sent
         try:
             access = await db(permissions.access_circle_chat)(
                 self.user, self.circle_id, to_post=False
@@ -115,7 +145,37 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 "last_read_id": await db(selectors.last_read_id)(self.user, self.circle_id),
             }
         )
+        try:
+            resume_from = _resume_from(self.scope)
+        except permissions.ChatError as error:
+            await self.send_error(error.code, error.text)
+            resume_from = None
+        if resume_from is not None:
+            await self._resume(resume_from)
         await self._broadcast_presence()
+
+    async def _resume(self, after: int):
+        """Replay what was missed since ``after``. The socket joined its groups
+        before the first read, so a message committed later arrives by
+        broadcast; one also broadcast while being replayed is dropped from the
+        broadcast (``self.replayed``). Events queue until ``connect`` returns."""
+        count, complete = 0, True
+        while True:
+            messages, has_more = await _missed(self.user, self.circle_id, after)
+            for message in messages:
+                self.replayed.add(message["id"])
+                await self.send_json({"type": "message", "message": message, "replayed": True})
+            count += len(messages)
+            if messages:
+                after = messages[-1]["id"]
+            if not has_more:
+                break
+            if count >= RESUME_LIMIT:
+                complete = False
+                break
+        await self.send_json(
+            {"type": "resumed", "last_id": after, "count": count, "complete": complete}
+        )
 
     async def disconnect(self, code):
         if not getattr(self, "joined", False):
@@ -249,9 +309,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     # --- events from the channel layer -------------------------------------
     async def chat_message(self, event):
-        if event["message"]["author_id"] in self.blocked:
+        message = event["message"]
+        if message["author_id"] in self.blocked:
             return  # a blocked pair never sees each other's words
-        await self.send_json({"type": event["kind"], "message": event["message"]})
+        if event["kind"] == "message" and message["id"] in self.replayed:
+            return  # already sent by the resume replay
+        text = event.get("text")
+        if text is None:
+            await self.send_json({"type": event["kind"], "message": message})
+        else:
+            await self.send(text_data=text)
 
     async def chat_typing(self, event):
         if event["user_id"] == self.user.pk or event["user_id"] in self.blocked:

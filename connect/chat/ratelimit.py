@@ -10,23 +10,26 @@ only candidate (django-ratelimit) is built for views, not for WebSocket frames.
 
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 
 
 def hit(scope: str, ident, limit: int, window: int) -> bool:
     """Count one event for ``ident``; True if it is within ``limit`` per ``window`` seconds."""
     key = f"chat:rate:{scope}:{ident}"
-    if isinstance(cache, RedisCache):
-        # add() only creates the key (with its expiry) if it is missing, and
-        # Redis INCR is atomic and keeps that expiry: exact across processes.
-        cache.add(key, 0, timeout=window)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
-            count = 1
-        return count <= limit
+    # ``cache`` is a proxy: ask the configured cache itself what it is.
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # One round trip: SET NX creates the counter with its expiry only if it
+        # is missing, and INCR is atomic and keeps that expiry, so the count is
+        # exact across processes and a window never outlives its ``window``.
+        redis_key = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(redis_key, write=True)  # type: ignore[attr-defined]
+        pipe = client.pipeline(transaction=True)
+        pipe.set(redis_key, 0, ex=window, nx=True)
+        pipe.incr(redis_key)
+        _created, count = pipe.execute()
+        return int(count) <= limit
     # Other caches' incr() resets the expiry, so keep the window's start in the
     # value. Read-then-write: exact for one process, close enough across the
     # few processes that share a file cache on one host.

@@ -119,6 +119,19 @@ def message_page(user, circle_id: int, *, before=None, after=None, limit=PAGE_SI
     return list(reversed(rows[:limit])), has_more
 
 
+def messages_since(user, circle_id: int, after: int, limit: int = PAGE_SIZE):
+    """What a reconnecting reader missed: up to ``limit`` messages newer than
+    ``after``, in id order, that ``user`` may see and that are still shown
+    (nothing from a blocked pair, nothing deleted or hidden since). Returns
+    (messages, has_more)."""
+    rows = list(
+        visible_messages(user, circle_id)
+        .filter(id__gt=after, deleted_at__isnull=True, hidden_at__isnull=True)
+        .order_by("id")[: limit + 1]
+    )
+    return rows[:limit], len(rows) > limit
+
+
 def get_visible_message(user, circle_id: int, message_id) -> Message | None:
     if not is_id(message_id):
         return None
