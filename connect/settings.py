@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "connect.core.requestid.RequestIdMiddleware",  # first: every response and log line has the id
     "django.middleware.security.SecurityMiddleware",
     "connect.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -149,11 +150,21 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # django-redis rather than Django's own Redis cache for one option:
+            # while Redis is away the cache answers "miss" and drops writes
+            # instead of raising, so pages keep working (rate limits are then
+            # not counted; each ignored error is logged).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CONNECT_CACHE_PREFIX", default="connect"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 2,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -210,6 +221,9 @@ CELERY_BEAT_SCHEDULE: dict = {}  # each app adds its periodic jobs in connect/sc
 
 # --- Auth and django-allauth ----------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First: new sessions use it (one query for the person and the per-request
+    # safety checks). The two below keep older sessions valid.
+    "connect.core.auth.SiteAuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -307,10 +321,29 @@ if PRODUCTION:
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to standard error, one JSON object a line in production (python-json-logger;
+# CONNECT_LOG_FORMAT=text for plain lines), each with the request id of the request
+# it was written in (connect.core.requestid), "-" outside one.
+LOG_FORMAT = env.str("CONNECT_LOG_FORMAT", default="json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "connect.core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("CONNECT_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -319,5 +352,6 @@ LOGGING = {
 CONNECT_GUIDELINES_VERSION = "2026-11"
 CONNECT_MATCH_ROUND_HOURS = env.float("CONNECT_MATCH_ROUND_HOURS", default=24.0)
 CONNECT_INVITATION_HOURS = env.int("CONNECT_INVITATION_HOURS", default=48)
+CONNECT_HEARTBEAT_INTERVAL = env.float("CONNECT_HEARTBEAT_INTERVAL", default=60.0)
 
 from connect.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402,F401,F811  (periodic jobs)

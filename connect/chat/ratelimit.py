@@ -11,7 +11,7 @@ only candidate (django-ratelimit) is built for views, not for WebSocket frames.
 import time
 
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
+from django_redis.cache import RedisCache
 
 
 def hit(scope: str, ident, limit: int, window: int) -> bool:
@@ -26,7 +26,9 @@ def hit(scope: str, ident, limit: int, window: int) -> bool:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, timeout=window)
             count = 1
-        return count <= limit
+        # None: Redis is away (the cache ignores the error): nothing is counted
+        # until it is back, and the event is let through.
+        return count is None or count <= limit
     # Other caches' incr() resets the expiry, so keep the window's start in the
     # value. Read-then-write: exact for one process, close enough across the
     # few processes that share a file cache on one host.

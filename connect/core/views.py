@@ -10,6 +10,7 @@ from accounts import onboarding
 from connect.circles.selectors import circles_of
 
 from .crisis import resources_for
+from .health import health_report
 
 
 @require_GET
@@ -53,3 +54,15 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def healthz_deep(request):
+    """Readiness for a load balancer: the database, Redis, the Celery broker and
+    a worker's heartbeat; 503 with the failing checks named when one fails."""
+    healthy, checks = health_report()
+    response = JsonResponse(
+        {"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503
+    )
+    response["Cache-Control"] = "no-store"
+    return response
