@@ -127,7 +127,9 @@ else:
     # connections whatever the load: a request beyond the pool waits up to
     # DATABASE_POOL_TIMEOUT seconds for a free connection instead of opening one.
     # Health checks make the pool hand out only live connections (a restarted
-    # server is reconnected to without restarting the site).
+    # server is reconnected to without restarting the site): with a pool, Django
+    # passes CONN_HEALTH_CHECKS on as psycopg_pool's ``check`` (an empty query
+    # as each connection leaves the pool). tests/faults/test_postgres_restart.py.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=10)
     if DATABASE_POOL_MAX_SIZE > 0:

@@ -14,3 +14,5 @@ urlpatterns = [
     path("safety/", include("connect.moderation.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "connect.core.views.server_error"
