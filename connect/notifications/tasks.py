@@ -7,9 +7,11 @@ never sends twice. Only transient errors (network, SMTP) are retried.
 
 import logging
 import smtplib
+from datetime import timedelta
 
 from celery import shared_task
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .emails import send_notification
@@ -21,6 +23,9 @@ log = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 OWED = (Notification.EmailStatus.PENDING, Notification.EmailStatus.DEFERRED)
+# An email still owed this long after its notification was made lost its task (a
+# worker killed between the commit and queueing it, or the broker away then).
+STALE_AFTER = timedelta(minutes=10)
 
 
 @shared_task(
@@ -72,9 +77,13 @@ def send_notification_email(self, notification_id: int) -> str:
 
 @shared_task
 def release_deferred_emails() -> int:
-    """Queue the emails whose quiet hours have ended."""
+    """Queue the emails whose quiet hours have ended, and again those still
+    owed long after their notification (their task was lost). The email task's
+    status guard makes a second queueing harmless."""
+    now = timezone.now()
     due = Notification.objects.filter(
-        email_status=Notification.EmailStatus.DEFERRED, email_not_before__lte=timezone.now()
+        Q(email_status=Notification.EmailStatus.DEFERRED, email_not_before__lte=now)
+        | Q(email_status=Notification.EmailStatus.PENDING, created_at__lte=now - STALE_AFTER)
     ).values_list("pk", flat=True)
     ids = list(due[:5000])
     for pk in ids:

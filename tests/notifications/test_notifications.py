@@ -93,3 +93,20 @@ def test_quiet_hours_across_a_dst_change():
     now = datetime(2026, 10, 24, 23, 30, tzinfo=ZoneInfo("UTC"))  # 00:30 BST on the 25th
     until = quiet_until(now, "Europe/London", time(22), time(7))
     assert until == datetime(2026, 10, 25, 7, 0, tzinfo=ZoneInfo("UTC"))  # 07:00 GMT
+
+
+def test_an_email_whose_task_was_lost_is_queued_again_once_it_is_stale(member_user):
+    """A worker killed between the notification's commit and queueing its email
+    leaves the email owed with no task: the periodic sweep queues it again."""
+    note = Notification.objects.create(
+        user=member_user,
+        kind=Kind.CIRCLE,
+        title="Lost task",
+        email_status=Notification.EmailStatus.PENDING,
+    )
+    assert release_deferred_emails() == 0  # too recent: its task may still be queued
+    Notification.objects.filter(pk=note.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert release_deferred_emails() == 1
+    assert [m.subject for m in mail.outbox] == ["[Connect] Lost task"]
+    assert release_deferred_emails() == 0  # sent: never again
+    assert len(mail.outbox) == 1
