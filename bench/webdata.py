@@ -2,9 +2,10 @@
 
 People (onboarded, agreements accepted), active circles of 4–8 members, a
 weekly meetup series per circle with its next occurrences and RSVPs, and chat
-messages spread over the circles. All with ``bulk_create`` in one transaction;
-2,000 people and 40,000 messages take a few seconds on PostgreSQL. Run only by
-the benchmark, on its own database (Django must be set up by the caller).
+messages spread over the circles. All with ``bulk_create`` in one transaction:
+2,000 people (264 circles) and 40,000 messages take about 10 s on PostgreSQL.
+Run only by the benchmark, on its own database (Django must be set up by the
+caller).
 """
 
 import random

@@ -2,8 +2,9 @@
 
 The shared servers on 6379 and 5432 are never touched: each test starts its
 own ``redis-server`` and its own PostgreSQL cluster (``initdb`` + ``pg_ctl`` of
-PostgreSQL 15, as the ``postgres`` user when run as root) on free loopback
-ports in a temporary folder, and removes them afterwards.
+Debian's PostgreSQL, as the ``postgres`` user when run as root) on free loopback
+ports in a temporary folder, and removes them afterwards (``CONNECT_PG_BIN``
+names PostgreSQL's ``bin`` folder if it is not Debian's).
 """
 
 import contextlib
@@ -15,7 +16,16 @@ import tempfile
 import time
 from pathlib import Path
 
-PG_BIN = Path(os.environ.get("CONNECT_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _pg_bin() -> Path:
+    """PostgreSQL's server programs: $CONNECT_PG_BIN, else Debian's newest version."""
+    if os.environ.get("CONNECT_PG_BIN"):
+        return Path(os.environ["CONNECT_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 
 
 def free_port() -> int:
@@ -78,7 +88,7 @@ class PrivateRedis:
 
 
 class PrivatePostgres:
-    """A PostgreSQL 15 cluster of its own on a free port (trust auth, no fsync)."""
+    """A PostgreSQL cluster of its own on a free port (trust auth, no fsync)."""
 
     def __init__(self):
         self.port = free_port()
