@@ -10,6 +10,11 @@ import environ
 _env = environ.Env()
 
 CELERY_BEAT_SCHEDULE: dict = {
+    "core-worker-heartbeat": {
+        # A worker writes the time; /healthz/deep/ reports it stale after 3 intervals.
+        "task": "connect.core.tasks.worker_heartbeat",
+        "schedule": _env.float("CONNECT_HEARTBEAT_INTERVAL", default=60.0),
+    },
     "notifications-outbox-requeue": {
         # Emails held back by quiet hours go out when the hours end, and owed
         # emails whose task was lost are queued again.

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "connect.core.requestid.RequestIdMiddleware",  # first: every response and log line has the id
     "django.middleware.security.SecurityMiddleware",
     "connect.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -130,7 +131,9 @@ else:
     # connections whatever the load: a request beyond the pool waits up to
     # DATABASE_POOL_TIMEOUT seconds for a free connection instead of opening one.
     # Health checks make the pool hand out only live connections (a restarted
-    # server is reconnected to without restarting the site).
+    # server is reconnected to without restarting the site): with a pool, Django
+    # passes CONN_HEALTH_CHECKS on as psycopg_pool's ``check`` (an empty query
+    # as each connection leaves the pool). tests/faults/test_postgres_restart.py.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=10)
     if DATABASE_POOL_MAX_SIZE > 0:
@@ -153,11 +156,21 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # django-redis rather than Django's own Redis cache for one option:
+            # while Redis is away the cache answers "miss" and drops writes
+            # instead of raising, so pages keep working (rate limits are then
+            # not counted; each ignored error is logged).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CONNECT_CACHE_PREFIX", default="connect"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 2,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     # Two Redis channel layers (docs/decisions/0035-chat-channel-layer.md):
     # "pubsub" (default) publishes a group message once and each process fans it
     # out to its own sockets; "core" keeps per-socket inboxes in Redis lists.
@@ -232,6 +245,9 @@ CELERY_BEAT_SCHEDULE: dict = {}  # each app adds its periodic jobs in connect/sc
 
 # --- Auth and django-allauth ----------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First: new sessions use it (one query for the person and the per-request
+    # safety checks). The two below keep older sessions valid.
+    "connect.core.auth.SiteAuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -329,10 +345,29 @@ if PRODUCTION:
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to standard error, one JSON object a line in production (python-json-logger;
+# CONNECT_LOG_FORMAT=text for plain lines), each with the request id of the request
+# it was written in (connect.core.requestid), "-" outside one.
+LOG_FORMAT = env.str("CONNECT_LOG_FORMAT", default="json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "connect.core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("CONNECT_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -346,5 +381,6 @@ CONNECT_MATCH_WORKERS = env.int("CONNECT_MATCH_WORKERS", default=0)
 CONNECT_INVITATION_HOURS = env.int("CONNECT_INVITATION_HOURS", default=48)
 # Community-health figures are kept this long per filter choice (0: computed every time).
 CONNECT_INSIGHTS_CACHE_SECONDS = env.int("CONNECT_INSIGHTS_CACHE_SECONDS", default=300)
+CONNECT_HEARTBEAT_INTERVAL = env.float("CONNECT_HEARTBEAT_INTERVAL", default=60.0)
 
 from connect.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402,F401,F811  (periodic jobs)

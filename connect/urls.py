@@ -15,3 +15,5 @@ urlpatterns = [
     path("insights/", include("connect.insights.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "connect.core.views.server_error"

@@ -217,6 +217,8 @@ EXPECTED = {
     "help/": ALWAYS_OPEN,
     "guidelines/": PUBLIC,
     "healthz/": PUBLIC,
+    # 503 while no worker has written a heartbeat (none runs in this test)
+    "healthz/deep/": same(503, anonymous=503),
     # --- accounts (ours) ---------------------------------------------------
     # step "where" (city, never coordinates); the not-agreed person must finish onboarding first
     "me/profile/edit/<slug:step>/": same(200, not_agreed=AGREE),

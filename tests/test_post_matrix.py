@@ -103,6 +103,7 @@ POSTS = {
     "help/": (None, NOBODY),
     "guidelines/": (None, NOBODY),
     "healthz/": (None, NOBODY),
+    "healthz/deep/": (None, NOBODY),
     # --- accounts -------------------------------------------------------------
     "me/profile/": (None, NOBODY),
     # Editing one's own "how and where": the not-agreed person must finish onboarding.

@@ -10,11 +10,14 @@ and views never broadcast a write themselves; typing and presence, which
 change nothing stored, are the consumer's own.
 """
 
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 
+import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
@@ -54,6 +57,23 @@ def user_group(user_id: int) -> str:
 def socket_path(circle_id: int) -> str:
     """The path of the circle's chat socket, from the WebSocket routes."""
     return reverse("chat_socket", urlconf="connect.chat.routing", args=[circle_id])
+
+
+@functools.cache
+def _layer_redis(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+
+
+def live_updates_available() -> bool:
+    """Whether the channel layer's Redis answers now. While it does not, the
+    chat page says live updates are paused (messages are still saved and
+    shown on reload, and sockets catch up from history when they reconnect)."""
+    if not settings.REDIS_URL:
+        return True  # the in-memory layer of a single development process
+    try:
+        return bool(_layer_redis(settings.REDIS_URL).ping())
+    except redis.RedisError:
+        return False
 
 
 def _group_send(group: str, event: dict[str, Any]) -> None:

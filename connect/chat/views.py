@@ -104,6 +104,7 @@ def room_context(request, circle: Circle, access: str, before=None) -> dict:
         "latest_id": latest_id,
         "first_unread_id": first_unread if before is None else None,
         "online": selectors.online_members(circle.pk, viewer_id=user.pk),
+        "live_paused": not realtime.live_updates_available(),
         "muted": muted,
         "form": MessageForm(),
         "crisis": request.session.pop(CRISIS_SESSION_KEY, False),

@@ -3,6 +3,7 @@ asked of ``permissions``, whose refusals ``answers_access_denied`` answers."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,8 @@ from .models import Circle, Invitation, JoinRequest
 from .services import CircleError
 from .timeslots import slot_in_zone
 from .tokens import BadLink, read_token
+
+BROWSE_PAGE_SIZE = 20
 
 
 def _profile(user):
@@ -36,7 +39,16 @@ def browse(request):
             part=data.get("part", ""),
             language=data.get("language", ""),
         )
-    return render(request, "circles/browse.html", {"form": form, "cards": cards})
+    # A page of cards at a time: rendering every open circle made the page slow
+    # (hundreds of cards at scale). The filters stay in the page links.
+    page = Paginator(cards, BROWSE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "circles/browse.html",
+        {"form": form, "cards": page.object_list, "page": page, "query": query.urlencode()},
+    )
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.core.exceptions import DisallowedHost
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from connect.safety.selectors import active_suspension
+from connect.safety.selectors import active_suspension_of
 
 
 class SuspendedUserMiddleware:
@@ -24,7 +24,7 @@ class SuspendedUserMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            suspension = active_suspension(user.pk)
+            suspension = active_suspension_of(user)
             if suspension is not None:
                 logout(request)
                 until = (

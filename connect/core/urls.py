@@ -8,4 +8,5 @@ urlpatterns = [
     path("help/", views.crisis, name="crisis"),
     path("guidelines/", views.guidelines, name="guidelines"),
     path("healthz/", views.healthz, name="healthz"),
+    path("healthz/deep/", views.healthz_deep, name="healthz_deep"),
 ]

@@ -1,15 +1,20 @@
 """Site pages that belong to no single domain app."""
 
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from accounts import onboarding
 from connect.circles.selectors import circles_of
 
 from .crisis import resources_for
+from .health import health_report
 
 
 @require_GET
@@ -53,3 +58,38 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def healthz_deep(request):
+    """Readiness for a load balancer: the database, Redis, the Celery broker and
+    a worker's heartbeat; 503 with the failing checks named when one fails."""
+    healthy, checks = health_report()
+    response = JsonResponse(
+        {"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# The database is away (restarting, failing over, every pooled connection busy
+# for DATABASE_POOL_TIMEOUT): a calm page and 503, not a server error.
+DATABASE_AWAY = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request):
+    """``handler500``: what a person sees when a request fails unexpectedly.
+
+    Rendered without the request's context (that could need the very database
+    that failed), so the layout shows the logged-out header. When the cause is
+    the database being unreachable the answer is a 503 with ``Retry-After``:
+    load balancers and browsers wait and come back, and the site recovers by
+    itself once the pool reconnects.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_AWAY):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 
-from connect.safety.selectors import pending_warning
+from connect.safety.selectors import pending_warning_of
 
 # Pages a warned person can still open: the warning itself, appeals, help, logout.
 ALLOWED_PREFIXES = ("/safety/", "/help/", "/accounts/logout/", "/static/", "/healthz/")
@@ -44,11 +44,11 @@ class PendingWarningMiddleware:
             return self.get_response(request)
         if request.method in READ_METHODS:
             if not request.path.startswith(ALLOWED_PREFIXES):
-                warning = pending_warning(user.pk)
+                warning = pending_warning_of(user)
                 if warning is not None:
                     return redirect(reverse("moderation:warning", args=[warning.pk]))
         elif _view_name(request.path_info) not in OPEN_WRITES:
-            warning = pending_warning(user.pk)
+            warning = pending_warning_of(user)
             if warning is not None:
                 return self._refuse(request, reverse("moderation:warning", args=[warning.pk]))
         return self.get_response(request)

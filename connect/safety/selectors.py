@@ -6,13 +6,25 @@ from django.utils import timezone
 from .models import Block, ModerationWarning, Mute, Suspension
 
 
-def active_suspension(user_id: int) -> Suspension | None:
+def suspensions_active():
+    """Suspensions in force now (the one rule; also read per request by the
+    authentication backend as an EXISTS beside the user's row)."""
     now = timezone.now()
-    return (
-        Suspension.objects.filter(user_id=user_id, lifted_at__isnull=True, starts_at__lte=now)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .first()
+    return Suspension.objects.filter(lifted_at__isnull=True, starts_at__lte=now).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now)
     )
+
+
+def active_suspension(user_id: int) -> Suspension | None:
+    return suspensions_active().filter(user_id=user_id).first()
+
+
+def active_suspension_of(user) -> Suspension | None:
+    """Like ``active_suspension``, but skips the query when the user was loaded
+    for this request with ``has_active_suspension`` already read (False)."""
+    if getattr(user, "has_active_suspension", True) is False:
+        return None
+    return active_suspension(user.pk)
 
 
 def is_suspended(user_id: int) -> bool:
@@ -54,10 +66,19 @@ def has_blocked(user_id: int, other_id: int) -> bool:
     return Block.objects.filter(blocker_id=user_id, blocked_id=other_id).exists()
 
 
+def warnings_pending():
+    """Warnings not acknowledged yet (the one rule; see ``suspensions_active``)."""
+    return ModerationWarning.objects.filter(acknowledged_at__isnull=True)
+
+
 def pending_warning(user_id: int):
     """The oldest warning the person has not acknowledged yet, or None."""
-    return (
-        ModerationWarning.objects.filter(user_id=user_id, acknowledged_at__isnull=True)
-        .order_by("created_at")
-        .first()
-    )
+    return warnings_pending().filter(user_id=user_id).order_by("created_at").first()
+
+
+def pending_warning_of(user):
+    """Like ``pending_warning``, but skips the query when the user was loaded
+    for this request with ``has_pending_warning`` already read (False)."""
+    if getattr(user, "has_pending_warning", True) is False:
+        return None
+    return pending_warning(user.pk)

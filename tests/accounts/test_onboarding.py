@@ -296,12 +296,12 @@ def test_profile_page_queries_do_not_grow_with_topics(client, django_assert_num_
     onboard(person, topics={"grief": 3})
     client.force_login(person)
     client.get(reverse("profile"))
-    # session, user, suspension check, profile, pending warning, unread count,
-    # two permission reads (moderator link), topics with names
-    with django_assert_num_queries(9):
+    # session, the user with profile and the per-request checks
+    # (connect.core.auth), unread count, topics with names
+    with django_assert_num_queries(4):
         client.get(reverse("profile"))
     onboard(person, topics={slug: 2 for slug in ["grief", "anxiety", "loneliness", "students"]})
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(4):
         body = client.get(reverse("profile")).content.decode()
     assert "Students — matters quite a lot" in body
 

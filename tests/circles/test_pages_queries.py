@@ -20,12 +20,12 @@ def test_browse_query_count_does_not_grow(client, django_assert_num_queries):
     client.force_login(viewer)
     active_circle(members=4)
     client.get(reverse("circles:browse"))  # warm the session
-    # 11 including the site-wide middleware and header reads; never per circle.
-    with django_assert_num_queries(11):
+    # 6 including the site-wide middleware and header reads; never per circle.
+    with django_assert_num_queries(6):
         client.get(reverse("circles:browse"))
     for _ in range(5):
         active_circle(members=5)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(6):
         response = client.get(reverse("circles:browse"))
     assert len(response.context["cards"]) == 6
 
@@ -37,12 +37,27 @@ def test_circle_page_query_count_does_not_grow(client, django_assert_num_queries
     me_big = big.memberships.get(role="facilitator").user
     client.force_login(me_small)
     client.get(reverse("circles:detail", args=[small.pk]))
-    # 21 with the embedded meetups list, chat panel and (the facilitator's) one-query
+    # 16 with the embedded meetups list, chat panel and (the facilitator's) one-query
     # attendance panel; the same for 4 or 8 members.
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(16):
         client.get(reverse("circles:detail", args=[small.pk]))
     client.force_login(me_big)
     client.get(reverse("circles:detail", args=[big.pk]))
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(16):
         response = client.get(reverse("circles:detail", args=[big.pk]))
     assert len(response.context["members"]) == 8
+
+
+def test_browse_shows_a_page_of_circles_and_links_to_the_next(client):
+    viewer = make_seekers(1)[0]
+    client.force_login(viewer)
+    for _ in range(23):
+        active_circle(members=4)
+    response = client.get(reverse("circles:browse"), {"language": "en"})
+    assert len(response.context["cards"]) == 20
+    page = response.content.decode()
+    assert "23 circles found" in page
+    assert "language=en&amp;page=2" in page
+    response = client.get(reverse("circles:browse"), {"language": "en", "page": 2})
+    assert len(response.context["cards"]) == 3
+    assert "language=en&amp;page=1" in response.content.decode()

@@ -14,16 +14,15 @@ def test_dashboard_queries_do_not_grow_with_circles(client, django_assert_num_qu
         MembershipFactory(user=person)
     client.force_login(person)
     client.get(reverse("dashboard"))  # warm the session
-    # session, user, suspension check (middleware), profile, pending warning
-    # (middleware), unread notifications, two permission reads (moderator
-    # link), circles, blocks, chat unread counts, next meetup: 12, however many
-    # circles the person is in.
-    with django_assert_num_queries(12):
+    # session, the user with profile, suspension, warning and moderator columns
+    # (connect.core.auth), unread notifications, circles, blocks, chat unread
+    # counts, next meetup: 7, however many circles the person is in.
+    with django_assert_num_queries(7):
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     for _ in range(5):
         MembershipFactory(user=person)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(7):
         response = client.get(reverse("dashboard"))
     assert response.content.decode().count("Evening circle") == 8
 

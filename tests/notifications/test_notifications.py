@@ -120,3 +120,20 @@ def test_a_batch_sends_each_owed_email_once_and_reports_the_rest(
     assert OutboxEmail.objects.get(pk=unwanted.pk).status == "dropped"
     assert outbox_send_batch(ids) == {"skipped": 3}  # a redelivered batch sends nothing
     assert len(mail.outbox) == 3
+
+
+def test_an_email_whose_task_was_lost_is_queued_again_once_it_is_stale(member_user):
+    """A worker killed between the notification's commit and queueing its email
+    leaves the email owed with no task: the periodic sweep queues it again."""
+    from connect.notifications.models import Notification, OutboxEmail
+
+    note = Notification.objects.create(user=member_user, kind=Kind.CIRCLE, title="Lost task")
+    email = OutboxEmail.objects.create(
+        user=member_user, kind=Kind.CIRCLE, source="notification", source_id=note.pk
+    )
+    assert outbox_requeue() == 0  # too recent: its task may still be queued
+    OutboxEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert outbox_requeue() == 1
+    assert [m.subject for m in mail.outbox] == ["[Connect] Lost task"]
+    assert outbox_requeue() == 0  # sent: never again
+    assert len(mail.outbox) == 1
