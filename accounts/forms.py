@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 
 from . import cities
+from .languages import LANGUAGE_CHOICES
 from .models import Mode, Profile, Topic
 from .selectors import SLOTS_PER_DAY, SLOTS_PER_WEEK
 from .zones import is_zone
@@ -16,28 +17,6 @@ MAX_TOPICS = 6
 WEIGHT_CHOICES = [(1, "A little"), (2, "Quite a lot"), (3, "A lot")]
 SIZE_CHOICES = [(n, str(n)) for n in range(4, 9)]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
-# ISO 639-1 codes of common languages; circles form per language.
-LANGUAGE_CHOICES = [
-    ("en", "English"),
-    ("es", "Spanish"),
-    ("fr", "French"),
-    ("de", "German"),
-    ("it", "Italian"),
-    ("pt", "Portuguese"),
-    ("nl", "Dutch"),
-    ("pl", "Polish"),
-    ("tr", "Turkish"),
-    ("ar", "Arabic"),
-    ("hi", "Hindi"),
-    ("ur", "Urdu"),
-    ("bn", "Bengali"),
-    ("zh", "Chinese"),
-    ("ja", "Japanese"),
-    ("ko", "Korean"),
-    ("ru", "Russian"),
-    ("uk", "Ukrainian"),
-]
 
 
 def slot_label(cell: int) -> str:

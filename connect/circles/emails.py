@@ -14,8 +14,7 @@ from django.urls import reverse
 
 from connect.notifications.emails import absolute_url
 
-from .geo import distance_label
-from .timeslots import slot_in_zone
+from .selectors import invitation_reasons
 from .tokens import make_token
 
 _connection = None
@@ -28,17 +27,13 @@ def message_id(invitation_id: int) -> str:
 
 
 def invitation_context(inv) -> dict:
-    profile = getattr(inv.user, "profile", None)
-    when = slot_in_zone(
-        inv.circle.start_slot, inv.circle.slot_count, profile.timezone if profile else "UTC"
-    )
+    reasons = invitation_reasons(inv)
     return {
         "invitation": inv,
         "circle": inv.circle,
         "display_name": inv.user.display_name,
-        "topics": [t.replace("-", " ") for t in inv.shared_topics],
-        "when": when.label,
-        "distance": distance_label(inv.distance_km),
+        **reasons,
+        "when": reasons["when"].label,
         "accept_url": absolute_url(
             reverse("circles:invitation_link", args=[make_token(inv, "accept")])
         ),
