@@ -164,6 +164,20 @@ def test_steps_cannot_be_skipped(client, at_step):
     assert response["Location"] == reverse("onboarding_step", args=["about"])
 
 
+def test_step_list_reads_as_numbered_steps(client, at_step):
+    """Each step is numbered in its own text, so the list never runs together
+    ("About you2. Agreements3.") however it is displayed or read."""
+    import re
+
+    at_step("topics")
+    body = client.get(reverse("onboarding_step", args=["topics"])).content.decode()
+    steps = body[body.index('<ol class="steps">') : body.index("</ol>")]
+    text = " ".join(re.sub(r"<[^>]+>", " ", steps).split())
+    assert text == (
+        "1. About you (saved) 2. Agreements (saved) 3. Topics 4. How and where 5. When and language"
+    )
+
+
 def test_unknown_step_is_404(client, user):
     client.force_login(user)
     assert client.get(reverse("onboarding_step", args=["nope"])).status_code == 404

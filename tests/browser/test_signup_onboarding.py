@@ -82,7 +82,10 @@ def test_sign_up_through_onboarding(page, live_server):
     # Step 3: topics with weights.
     expect(page).to_have_url(re.compile(r"/me/onboarding/topics/$"))
     assert_accessible(page, axe, "onboarding: topics")
+    # A weight drop-down shows only once its topic is ticked.
+    expect(page.get_by_label("How much Grief and loss matters")).to_be_hidden()
     page.get_by_label("Grief and loss", exact=True).check()
+    expect(page.get_by_label("How much Grief and loss matters")).to_be_visible()
     page.get_by_label("How much Grief and loss matters").select_option(label="A lot")
     page.get_by_label("Loneliness", exact=True).check()
     page.get_by_role("button", name="Save and continue").click()
