@@ -53,8 +53,8 @@ def test_sign_up_through_onboarding(page, live_server):
     page.get_by_label("Email").fill("river@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
 
     # Verify: the link shows a page; confirming is a POST.
     assert len(mail.outbox) == 1
