@@ -218,6 +218,42 @@ def test_availability_grid_is_labelled_checkboxes(client, at_step):
     assert '<th scope="row">18:30</th>' in body
 
 
+def test_availability_grid_opens_at_seven_with_early_hours_folded(client, at_step):
+    import json
+    import re
+
+    at_step("when")
+    body = client.get(reverse("onboarding_step", args=["when"])).content.decode()
+    early = body[body.index("<details") : body.index("</details>")]
+    assert '<details class="early-hours" data-availability-early>' in early  # folded
+    assert '<th scope="row">00:00</th>' in early and '<th scope="row">06:30</th>' in early
+    main = body[body.index("</details>") :]
+    first_row = re.search(r'<th scope="row">(\d\d:\d\d)</th>', main)
+    assert first_row and first_row.group(1) == "07:00"
+    assert "js/availability.js" in body and "<script>" not in body
+    presets = json.loads(
+        re.search(
+            r'<script id="availability-presets" type="application/json">(.*?)</script>', body
+        ).group(1)
+    )
+    assert [p["label"] for p in presets] == [
+        "Weekday evenings",
+        "Weekend mornings",
+        "Weekday lunchtimes",
+    ]
+    assert 36 in presets[0]["cells"] and 5 * 48 + 18 in presets[1]["cells"]
+
+
+def test_early_hours_unfold_for_someone_free_then(client, member_user):
+    profile = member_user.profile
+    profile.availability = [2 * 48 + 12]  # Wednesday 06:00
+    profile.save()
+    client.force_login(member_user)
+    body = client.get(reverse("profile_edit", args=["when"])).content.decode()
+    assert '<details class="early-hours" open data-availability-early>' in body
+    assert "data-availability-zone>Europe/London<" in body
+
+
 def test_profile_edit_changes_one_section(client, member_user):
     client.force_login(member_user)
     page = client.get(reverse("profile"))
