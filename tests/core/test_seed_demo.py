@@ -37,6 +37,13 @@ def test_first_run_puts_the_demo_people_in_circles_with_a_meetup_and_messages(cl
         assert Membership.objects.filter(circle=circle, role="facilitator").count() == 1
         assert Occurrence.objects.filter(circle=circle).count() == 1
         assert Message.objects.filter(circle=circle).count() == 3
+    # The demo's own news is in-app only (no flood of emails on the first run),
+    # and everyone's email choices are as they were.
+    from connect.notifications.models import Notification, NotificationPreference
+
+    assert Notification.objects.filter(user__in=demo).exists()
+    assert not Notification.objects.exclude(email_status="none").exists()
+    assert all(p.email_kinds for p in NotificationPreference.objects.filter(user__in=demo))
     first = re.search(r"Try first: (\S+@example.com)", output)
     assert first, output
     person = User.objects.get(email=first.group(1))

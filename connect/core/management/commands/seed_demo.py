@@ -27,6 +27,8 @@ from connect.circles.models import Circle, Invitation, Membership
 from connect.circles.rounds import run_round
 from connect.circles.timeslots import slot_in_zone
 from connect.meetups import services as meetups
+from connect.notifications.models import NotificationPreference
+from connect.notifications.selectors import notification_preference_for
 
 DEMO_PASSWORD = "connect-demo-password"  # noqa: S105  (demo data only; refused in production)
 MODERATOR_EMAIL = "moderator@example.com"
@@ -231,6 +233,21 @@ class Command(BaseCommand):
         pending = Invitation.objects.filter(
             user__in=people, status=Invitation.Status.PENDING
         ).select_related("user")
+        # The demo's own news (circles starting, the first meetups, messages)
+        # would arrive as a few dozen emails at once: held back for this step.
+        quiet = {p.user_id: list(p.email_kinds) for p in self._preferences(people)}
+        NotificationPreference.objects.filter(user_id__in=quiet).update(email_kinds=[])
+        try:
+            self._accept_and_meet(pending)
+        finally:
+            for user_id, kinds in quiet.items():
+                NotificationPreference.objects.filter(user_id=user_id).update(email_kinds=kinds)
+
+    @staticmethod
+    def _preferences(people):
+        return [notification_preference_for(person) for person in people]
+
+    def _accept_and_meet(self, pending) -> None:
         volunteered = set()
         for inv in pending.order_by("circle_id", "pk"):
             circles.invitation_accept(inv.user, inv.pk, volunteer=inv.circle_id not in volunteered)
