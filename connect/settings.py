@@ -282,9 +282,7 @@ MFA_TOTP_ISSUER = "Connect"
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = env.str(
-        "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-    )
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="connect.core.mail.ReadableConsoleBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Connect <hello@connect.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -369,7 +367,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("CONNECT_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own "django" handler prints while DEBUG is on; the root handler
+        # above already does, so every access line would be printed twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 # --- Connect ----------------------------------------------------------------

@@ -9,23 +9,19 @@ from django.utils import timezone
 
 from connect.notifications.outbox import absolute_url, email_build, outbox_renderer
 
-from .geo import distance_label
 from .models import Invitation
-from .timeslots import slot_in_zone
+from .selectors import invitation_reasons
 from .tokens import make_token
 
 
 def invitation_context(inv) -> dict:
-    profile = getattr(inv.user, "profile", None)
-    when = slot_in_zone(
-        inv.circle.start_slot, inv.circle.slot_count, profile.timezone if profile else "UTC"
-    )
+    reasons = invitation_reasons(inv)
     return {
         "invitation": inv,
         "circle": inv.circle,
-        "topics": [t.replace("-", " ") for t in inv.shared_topics],
-        "when": when.label,
-        "distance": distance_label(inv.distance_km),
+        "display_name": inv.user.display_name,
+        **reasons,
+        "when": reasons["when"].label,
         "accept_url": absolute_url(
             reverse("circles:invitation_link", args=[make_token(inv, "accept")])
         ),

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from accounts.languages import language_name
 from accounts.models import Topic
 from connect.matching.types import MAX_CIRCLE_SIZE, MIN_CIRCLE_SIZE, MatchResult
 
@@ -96,6 +97,10 @@ class Circle(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
 
     def open_seats(self, pending_invitations: int) -> int:
         """Seats a matching round or a join request may fill: capacity − active

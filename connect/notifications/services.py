@@ -43,9 +43,14 @@ def notify(user, kind: str, title: str, body: str = "", url: str = "", email: bo
     return note
 
 
-def notifications_mark_read(user, notification_ids=None) -> int:
-    """Mark some (or all) of ``user``'s unread notifications read."""
+def notifications_mark_read(user, notification_ids=None, *, kind: str = "", url: str = "") -> int:
+    """Mark some (or all) of ``user``'s unread notifications read: those with
+    the given ids, or of one kind pointing at one page (an answered invitation)."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if url:
+        qs = qs.filter(url=url)
     return qs.update(read_at=timezone.now())

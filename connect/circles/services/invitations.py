@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from connect.notifications.models import Kind
-from connect.notifications.services import emails_enqueue, notify
+from connect.notifications.services import emails_enqueue, notifications_mark_read, notify
 from connect.safety.selectors import is_suspended
 
 from ..geo import rounded_km
@@ -66,11 +66,22 @@ def invitations_create(
             Kind.INVITATION,
             title,
             "See why you were matched, and accept or decline before it expires.",
-            url=reverse("circles:invitation", args=[inv.pk]),
+            url=_page(inv.pk),
             email=False,
         )
     emails_enqueue((inv.user, Kind.INVITATION, "invitation", inv.pk) for inv in created)
     return created
+
+
+def _page(invitation_id: int) -> str:
+    return reverse("circles:invitation", args=[invitation_id])
+
+
+def _answered(inv: Invitation) -> None:
+    """Record the answer; the in-app notice about it has done its job."""
+    inv.responded_at = timezone.now()
+    inv.save(update_fields=["status", "responded_at"])
+    notifications_mark_read(inv.user_id, kind=Kind.INVITATION, url=_page(inv.pk))
 
 
 INVITATION_STATUS_MESSAGES = {
@@ -119,8 +130,7 @@ def invitation_accept(user, invitation_id: int, *, volunteer: bool = False) -> M
     )
     membership = membership_add(circle, user, role)
     inv.status = Invitation.Status.ACCEPTED
-    inv.responded_at = timezone.now()
-    inv.save(update_fields=["status", "responded_at"])
+    _answered(inv)
     membership_welcome(circle, user)
     return membership
 
@@ -131,8 +141,7 @@ def invitation_decline(user, invitation_id: int) -> Invitation:
     circle, inv = _lock_invitation(invitation_id)
     _check_invitation(inv, user)
     inv.status = Invitation.Status.DECLINED
-    inv.responded_at = timezone.now()
-    inv.save(update_fields=["status", "responded_at"])
+    _answered(inv)
     if circle.status == Circle.Status.FORMING:
         transaction.on_commit(lambda: circle_dissolve_if_unable_to_start(circle.pk))
     return inv
