@@ -29,14 +29,17 @@ that saved them (on commit), not from here; this consumer only answers its
 own client (``ack``, ``crisis``, ``error``) and relays typing and presence.
 """
 
+import asyncio
 import functools
 import json
 import logging
+from datetime import timedelta
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.urls import reverse
+from django.utils import timezone
 
 from connect.safety.selectors import blocked_ids
 
@@ -54,6 +57,13 @@ MAX_FRAME_BYTES = 16 * 1024
 HISTORY_LIMIT = selectors.PAGE_SIZE
 RESUME_PAGE = 200
 RESUME_LIMIT = 1000  # messages replayed on reconnect; beyond, the client pages history
+# The Redis pub/sub channel layer drops what is published while its connection
+# is down and reconnects without telling the consumer, so an open socket could
+# miss messages for good. Every GAP_CHECK_SECONDS each socket asks the
+# database for messages it should have had (saved at least GAP_SETTLE_SECONDS
+# ago, so one still on its way is not sent twice) and sends them as replays.
+GAP_CHECK_SECONDS = 10.0
+GAP_SETTLE_SECONDS = 2.0
 
 _CLOSE_FOR = {
     selectors.ANONYMOUS: realtime.CLOSE_NOT_AUTHENTICATED,
@@ -64,9 +74,16 @@ _CLOSE_FOR = {
 
 
 @db
-def _missed(user, circle_id, after):
-    messages, has_more = selectors.messages_since(user, circle_id, after, limit=RESUME_PAGE)
+def _missed(user, circle_id, after, settled_before=None):
+    messages, has_more = selectors.messages_since(
+        user, circle_id, after, limit=RESUME_PAGE, settled_before=settled_before
+    )
     return [message_payload(m) for m in messages], has_more
+
+
+@db
+def _latest_id(circle_id) -> int:
+    return selectors.latest_message_id(circle_id)
 
 
 def _resume_from(scope) -> int | None:
@@ -115,6 +132,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.circle_id = int(self.scope["url_route"]["kwargs"]["circle_id"])
         self.joined = False
         self.replayed = set()  # ids of messages the resume replay sent
+        self.watermark = 0  # the newest message id this socket has been sent
+        self.gap_watch = None
         try:
             access = await db(permissions.access_circle_chat)(
                 self.user, self.circle_id, to_post=False
@@ -150,9 +169,31 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except permissions.ChatError as error:
             await self.send_error(error.code, error.text)
             resume_from = None
+        self.watermark = await _latest_id(self.circle_id)
         if resume_from is not None:
             await self._resume(resume_from)
+        self.gap_watch = asyncio.ensure_future(self._watch_for_gaps())
         await self._broadcast_presence()
+
+    async def _watch_for_gaps(self):
+        """Send what the channel layer lost (see GAP_CHECK_SECONDS)."""
+        while True:
+            await asyncio.sleep(GAP_CHECK_SECONDS)
+            try:
+                settled = timezone.now() - timedelta(seconds=GAP_SETTLE_SECONDS)
+                messages, _ = await _missed(
+                    self.user, self.circle_id, self.watermark, settled_before=settled
+                )
+                for message in messages:
+                    if message["id"] in self.replayed:
+                        continue
+                    self.replayed.add(message["id"])
+                    self.watermark = max(self.watermark, message["id"])
+                    await self.send_json({"type": "message", "message": message, "replayed": True})
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database away for a moment: try at the next check
+                logger.warning("chat gap check failed", exc_info=True)
 
     async def _resume(self, after: int):
         """Replay what was missed since ``after``. The socket joined its groups
@@ -164,6 +205,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             messages, has_more = await _missed(self.user, self.circle_id, after)
             for message in messages:
                 self.replayed.add(message["id"])
+                self.watermark = max(self.watermark, message["id"])
                 await self.send_json({"type": "message", "message": message, "replayed": True})
             count += len(messages)
             if messages:
@@ -178,6 +220,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
 
     async def disconnect(self, code):
+        if getattr(self, "gap_watch", None) is not None:
+            self.gap_watch.cancel()
         if not getattr(self, "joined", False):
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
@@ -312,8 +356,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         message = event["message"]
         if message["author_id"] in self.blocked:
             return  # a blocked pair never sees each other's words
-        if event["kind"] == "message" and message["id"] in self.replayed:
-            return  # already sent by the resume replay
+        if event["kind"] == "message":
+            if message["id"] in self.replayed:
+                return  # already sent by the resume replay or the gap check
+            self.watermark = max(self.watermark, message["id"])
         text = event.get("text")
         if text is None:
             await self.send_json({"type": event["kind"], "message": message})

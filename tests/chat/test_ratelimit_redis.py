@@ -4,7 +4,7 @@ import threading
 
 import pytest
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
+from django_redis.cache import RedisCache
 
 from connect.chat import ratelimit
 
@@ -38,6 +38,6 @@ def test_the_window_expires_in_redis():
     caches["default"].delete("chat:rate:msg:ttl")
     assert ratelimit.hit("msg", "ttl", 1, 10)
     assert not ratelimit.hit("msg", "ttl", 1, 10)
-    client = caches["default"]._cache.get_client(write=True)
-    ttl = client.ttl(caches["default"].make_and_validate_key("chat:rate:msg:ttl"))
+    client = caches["default"].client.get_client(write=True)
+    ttl = client.ttl(caches["default"].make_key("chat:rate:msg:ttl"))
     assert 0 < ttl <= 10

@@ -156,3 +156,33 @@ async def test_an_outsider_resuming_is_refused_and_sees_nothing(cookies):
     assert ok
     frame = await comm.receive_output(timeout=3)
     assert frame == {"type": "websocket.close", "code": realtime.CLOSE_NOT_A_MEMBER}
+
+
+async def test_an_open_socket_gets_what_the_channel_layer_lost(cookies, monkeypatch):
+    """A message saved while the channel layer could not publish (Redis away:
+    the pub/sub layer drops it and reconnects silently) reaches the open
+    socket at the next gap check, once, filtered like history."""
+    circle, people, c = cookies
+    ana, ben, cy = people["Ana"], people["Ben"], people["Cy"]
+    monkeypatch.setattr(consumers, "GAP_CHECK_SECONDS", 0.2)
+    monkeypatch.setattr(consumers, "GAP_SETTLE_SECONDS", 0.0)
+    comm = make_communicator(circle.pk, c["Ben"])
+    assert (await comm.connect())[0]
+    await receive_until(comm, "ready")
+
+    def saved_without_broadcast():
+        block_create(ben, cy)
+        lost = Message.objects.create(circle=circle, author=ana, body="lost by the layer")
+        Message.objects.create(circle=circle, author=cy, body="from a blocked person")
+        return lost.pk
+
+    lost = await dba(saved_without_broadcast)()
+    frame = await receive_until(comm, "message")
+    assert frame["replayed"] is True and frame["message"]["id"] == lost
+    # Its broadcast arriving late is not drawn twice, and nothing else comes.
+    await get_channel_layer().group_send(
+        realtime.circle_group(circle.pk),
+        {"type": "chat.message", "kind": "message", "message": frame["message"]},
+    )
+    assert await comm.receive_nothing(timeout=0.8)
+    await comm.disconnect()
