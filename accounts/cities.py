@@ -44,12 +44,13 @@ def _index() -> tuple[dict[int, City], list[tuple[str, bool, int]]]:
         return _build_index()
 
 
-def warm_up() -> threading.Thread:
-    """Build the index in the background, so the first search is quick; the
-    web servers call this as they start (connect/asgi.py, connect/wsgi.py)."""
-    thread = threading.Thread(target=_index, name="city-index", daemon=True)
-    thread.start()
-    return thread
+def warm_up() -> None:
+    """Build the index now, so the first search is quick. The web servers call
+    this as they start (connect/asgi.py, connect/wsgi.py), before they listen:
+    built in a background thread instead, it held the interpreter while the
+    first requests and socket handshakes waited (daphne refuses a handshake
+    that takes over five seconds)."""
+    _index()
 
 
 @lru_cache(maxsize=1)

@@ -16,10 +16,8 @@ def test_servers_warm_the_city_index_as_they_start(monkeypatch, module):
     assert started == [True]
 
 
-def test_warm_up_builds_the_index_in_the_background():
+def test_warm_up_builds_the_index():
     cities._build_index.cache_clear()
-    thread = cities.warm_up()
-    assert thread.daemon
-    thread.join(timeout=60)
+    cities.warm_up()
     assert cities._build_index.cache_info().currsize == 1
     assert cities.search_cities("londo")[0].name == "London"
