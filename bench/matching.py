@@ -204,7 +204,8 @@ def _start_workers(count, redis_url, log_dir):
     for i in range(count):
         cmd = [sys.executable, "-m", "celery", "-A", "connect.celery", "worker", "-P", "solo"]
         cmd += ["-n", f"bench{i}-{os.getpid()}@%h", "--without-gossip", "--without-mingle"]
-        cmd += ["--loglevel", "WARNING"]
+        # BENCH_WORKER_LOGLEVEL=INFO logs each bucket job's time in worker-<i>.log.
+        cmd += ["--loglevel", os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING")]
         out = open(log_dir / f"worker-{i}.log", "w")  # noqa: SIM115 (lives with the process)
         procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out))
     return procs

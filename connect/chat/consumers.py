@@ -93,7 +93,7 @@ def _resume_from(scope) -> int | None:
     if not values:
         return None
     text = values[-1].strip()
-    if not text.isdigit() or len(text) > 19:
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
         raise permissions.ChatError("invalid", "last_id must be a message id.")
     return _int_or_none(int(text))
 

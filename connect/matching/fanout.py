@@ -25,7 +25,12 @@ def _slots_to_hex(slots: frozenset[int]) -> str:
 
 def _slots_from_hex(text: str) -> frozenset[int]:
     mask = int(text, 16)
-    return frozenset(cell for cell in range(mask.bit_length()) if mask >> cell & 1)
+    cells = []
+    while mask:  # one step per free cell, not per cell of the week
+        low = mask & -mask
+        cells.append(low.bit_length() - 1)
+        mask ^= low
+    return frozenset(cells)
 
 
 def seeker_to_json(s: Seeker) -> dict[str, Any]:

@@ -126,7 +126,7 @@ async def test_a_long_absence_replays_up_to_the_limit_then_says_so(cookies, monk
     await comm.disconnect()
 
 
-@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "9" * 30])
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "9" * 30, "%C2%B2", "%D9%A3"])
 async def test_a_bad_last_id_gets_an_error_frame_and_no_replay(cookies, value):
     circle, people, c = cookies
     await dba(post)(people["Ana"], circle, "there is history")
