@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "connect.circles",
     "connect.meetups",
     "connect.chat",
+    "connect.video",
     "connect.moderation",
 ]
 
@@ -319,5 +320,15 @@ LOGGING = {
 CONNECT_GUIDELINES_VERSION = "2026-11"
 CONNECT_MATCH_ROUND_HOURS = env.float("CONNECT_MATCH_ROUND_HOURS", default=24.0)
 CONNECT_INVITATION_HOURS = env.int("CONNECT_INVITATION_HOURS", default=48)
+
+# --- Video rooms (Janus VideoRoom + coturn) -----------------------------------
+# Without a Janus configured, virtual meetups use the link their organiser pastes.
+# Several servers: comma-separated URLs in the same order in both lists.
+JANUS_URL = env.str("JANUS_URL", default="")
+JANUS_ADMIN_URL = env.str("JANUS_ADMIN_URL", default="")
+JANUS_ADMIN_SECRET = env.str("JANUS_ADMIN_SECRET", default="")
+# coturn with use-auth-secret: browsers get time-limited TURN credentials.
+TURN_HOST = env.str("TURN_HOST", default="")
+TURN_SECRET = env.str("TURN_SECRET", default="")
 
 from connect.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402,F401,F811  (periodic jobs)

@@ -284,6 +284,9 @@ EXPECTED = {
     "chat/<int:circle_id>/m/<int:message_id>/delete/": CIRCLE_POST_ONLY,
     # The blocked pair can't see the member's message, so can't report it here either.
     "chat/<int:circle_id>/m/<int:message_id>/report/": members(200, 200, blocked=404),
+    # --- video rooms --------------------------------------------------------
+    # The room page of a meetup (the world runs no Janus: it says so, and issues no pass).
+    "video/meetup/<int:pk>/": MEMBERS,
     # --- notifications -----------------------------------------------------
     "notifications/": LOGGED_IN,
     "notifications/read/": POST_ONLY,

@@ -168,6 +168,7 @@ POSTS = {
     "meetups/circle/<int:circle_id>/step-back/": (None, NOBODY),
     "meetups/<int:pk>/": (None, NOBODY),
     "meetups/<int:pk>/meetup.ics": (None, NOBODY),
+    "video/meetup/<int:pk>/": (None, NOBODY),  # GET only: a POST changes nothing
     "meetups/<int:pk>/rsvp/": (lambda w: {"answer": "maybe"}, _members(CHANGES)),
     "meetups/<int:pk>/cancel/": (None, outcomes(facilitator=CHANGES)),
     "meetups/<int:pk>/move/": (

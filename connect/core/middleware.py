@@ -62,7 +62,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         except DisallowedHost:
             return parts
         socket = f"{'wss' if request.is_secure() else 'ws'}://{host}"
-        parts.update = {**(parts.update or {}), "connect-src": [socket]}
+        # The video rooms' Janus servers (the browser talks to them directly).
+        janus = [url.strip() for url in settings.JANUS_URL.split(",") if url.strip()]
+        parts.update = {**(parts.update or {}), "connect-src": [socket, *janus]}
         return parts
 
 

@@ -28,6 +28,7 @@ from connect.circles.services.lifecycle import membership_end
 from connect.notifications.models import Kind
 from connect.notifications.services import notify
 from connect.safety.models import ModerationWarning, Mute, Suspension
+from connect.safety.signals import suspension_started
 
 from ..models import APPEALABLE_KINDS, ModerationAction, Report
 from ..selectors import is_moderator
@@ -157,6 +158,8 @@ def _apply(entry: ModerationAction, actor, *, user, circle, message):
         )
         end_web_sessions(user.pk)
         close_user_sockets(user.pk, CLOSE_SUSPENDED)
+        user_id = user.pk
+        transaction.on_commit(lambda: suspension_started.send(sender=Suspension, user_id=user_id))
     return None
 
 
