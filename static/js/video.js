@@ -175,8 +175,10 @@
         end("You are no longer in this room.", "ended");
         return;
       }
-      var gone = msg.leaving || msg.unpublished;
-      if (gone && gone !== "ok") { unsubscribe(gone); }
+      // Someone left, stopped sending, or was put out by the site.
+      [msg.leaving, msg.unpublished, msg.kicked].forEach(function (gone) {
+        if (gone && gone !== "ok") { unsubscribe(gone); }
+      });
       if (msg.moderation === "muted") {
         say("A facilitator turned your microphone off.");
       }
