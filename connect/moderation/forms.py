@@ -90,7 +90,7 @@ class ActionForm(forms.Form):
         data["ends_at"] = None
         if kind in (Action.MUTE, Action.SUSPEND) and duration:
             data["ends_at"] = timezone.now() + timedelta(hours=int(duration))
-        if kind in (Action.MUTE, Action.REMOVE) and not data.get("circle"):
+        if kind in (Action.MUTE, Action.REMOVE, Action.VIDEO_MUTE) and not data.get("circle"):
             self.add_error("circle", "Choose the circle.")
         return data
 

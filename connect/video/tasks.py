@@ -23,3 +23,9 @@ def revoke_member(user_id: int, circle_id: int | None = None) -> int:
 def close_rooms() -> int:
     """Destroy rooms 30 minutes after their meetup ended (beat, every minute)."""
     return services.video_rooms_close()
+
+
+@shared_task(autoretry_for=(JanusUnavailable,), retry_backoff=1, max_retries=5)
+def mute_participant(user_id: int, circle_id: int) -> int:
+    """The moderation service's "microphone off in the video room" (audited there)."""
+    return services.video_participant_mute(user_id, circle_id)

@@ -17,6 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 from playwright.sync_api import expect
 
+from connect.moderation.models import ModerationAction
 from connect.moderation.services import moderation_action_take
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import CircleFactory, MembershipFactory, OnboardedUserFactory
@@ -117,6 +118,32 @@ def test_two_members_see_and_hear_each_other(
     assert results.violations_count == 0, results.generate_report()
     ann.screenshot(path="var/video-room-two-participants.png", full_page=True)
 
+    # The facilitator turns Ann's microphone off through the moderation service
+    # (audited): Ben stops receiving her sound, and still sees her.
+    act_in_thread(
+        people["fay"], "video_mute", reason="Background noise", user=people["ann"], circle=circle
+    )
+    entry = ModerationAction.objects.get(kind="video_mute")
+    assert (entry.actor_id, entry.target_user_id, entry.circle_id) == (
+        people["fay"].pk,
+        people["ann"].pk,
+        circle.pk,
+    )
+    ben.wait_for_timeout(1500)  # what was already on its way arrives
+    before = ben.evaluate(INBOUND)
+    ben.wait_for_timeout(2000)
+    after = ben.evaluate(INBOUND)
+    assert after["audio"] - before["audio"] < 200, (before, after)  # silence: no audio packets
+    assert after["frames"] > before["frames"], (before, after)
+
+
+def act_in_thread(actor, kind, **kwargs):
+    """A moderation action as the facilitator's request would run it: in another
+    thread than Playwright's event loop (chat's on-commit broadcasts need that)."""
+    thread = threading.Thread(target=moderation_action_take, args=(actor, kind), kwargs=kwargs)
+    thread.start()
+    thread.join()
+
 
 def swap_config(page, **changes):
     """Rewrite the pass in the room page as it arrives (what a forger would do)."""
@@ -171,13 +198,9 @@ def test_a_member_removed_by_the_facilitator_is_dropped_within_5_seconds(
     expect(tile(ann, "Ben")).to_be_visible(timeout=20_000)
 
     started = time.monotonic()
-    remove = threading.Thread(  # as the facilitator's request would, away from Playwright's loop
-        target=moderation_action_take,
-        args=(people["fay"], "remove"),
-        kwargs={"reason": "Shouting at members", "user": people["ben"], "circle": circle},
+    act_in_thread(
+        people["fay"], "remove", reason="Shouting at members", user=people["ben"], circle=circle
     )
-    remove.start()
-    remove.join()
     expect(ben.locator("#video-room")).to_have_attribute("data-state", "ended", timeout=5_000)
     expect(ben.get_by_text("You are no longer in this room.")).to_be_visible(timeout=1_000)
     expect(tile(ann, "Ben")).to_have_count(
