@@ -14,8 +14,11 @@
 - ``video_participant_mute``: the moderation service's "mute in the video
   room" (audited there) mutes the person's microphone on Janus.
 
-Janus is asked outside database locks where it can be; every Janus call is
-idempotent, so a retried task does no harm.
+A pass is issued under the occurrence's and the room's row locks, so two tabs
+never make two passes; Janus is asked inside that transaction (each admin
+request times out after 5 s) and a failure leaves nothing behind but a token
+that opens nothing on its own. Revocation writes the database first and then
+asks Janus. Every Janus call is idempotent, so a retried task does no harm.
 """
 
 from __future__ import annotations

@@ -191,7 +191,8 @@
     publisher.createOffer({
       tracks: [
         { type: "audio", capture: true, recv: false },
-        { type: "video", capture: true, recv: false }
+        // config.video: optional camera constraints (e.g. a smaller picture).
+        { type: "video", capture: config.video || true, recv: false }
       ],
       success: function (offer) {
         publisher.send({
