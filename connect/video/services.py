@@ -227,6 +227,30 @@ def video_member_revoke(user_id: int, circle_id: int | None = None) -> int:
     return len(revoked)
 
 
+def video_passes_erase(user) -> list[tuple[int, str]]:
+    """Delete all of ``user``'s passes (account deletion); return the live ones
+    as (room id, token) for ``video_tokens_revoke`` once the deletion commits."""
+    passes = VideoPass.objects.filter(user=user)
+    live = list(
+        passes.filter(revoked_at__isnull=True, room__closed_at__isnull=True).values_list(
+            "room_id", "token"
+        )
+    )
+    passes.delete()
+    return live
+
+
+def video_tokens_revoke(pairs: list[tuple[int, str]]) -> None:
+    """Take these (room id, token) out of Janus and enforce their rooms."""
+    rooms = VideoRoom.objects.in_bulk({room_id for room_id, _ in pairs})
+    for room_id, token in pairs:
+        if room_id in rooms:
+            _tokens_out(rooms[room_id], [token])
+    for room in rooms.values():
+        if room.closed_at is None:
+            room_enforce(room)
+
+
 def _tokens_out(room: VideoRoom, tokens: list[str]) -> None:
     server = janus.server_for(room.janus_room)
     for token in tokens:

@@ -29,3 +29,9 @@ def close_rooms() -> int:
 def mute_participant(user_id: int, circle_id: int) -> int:
     """The moderation service's "microphone off in the video room" (audited there)."""
     return services.video_participant_mute(user_id, circle_id)
+
+
+@shared_task(autoretry_for=(JanusUnavailable,), retry_backoff=1, max_retries=8)
+def revoke_tokens(pairs: list[list]) -> None:
+    """After an account deletion: its live tokens leave Janus and its rooms."""
+    services.video_tokens_revoke([(int(room_id), str(token)) for room_id, token in pairs])

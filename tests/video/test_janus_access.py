@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.data_rights import delete_account, export_all
 from connect.access import AccessDenied
 from connect.circles.models import Membership
 from connect.moderation.services import moderation_action_take
@@ -161,3 +162,40 @@ def test_a_browser_that_joins_under_another_id_is_still_put_out(janus, video_cir
         time.sleep(0.1)
     with pytest.raises(Refused):
         sneaky.keepalive()
+
+
+def test_the_room_page_carries_the_pass_and_allows_janus_in_its_policy(janus, video_circle, client):
+    circle, people, meetup = video_circle
+    client.force_login(people["ann"])
+    response = client.get(f"/video/meetup/{meetup.pk}/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    video_pass = VideoPass.objects.get(user=people["ann"])
+    config = response.context["join"]
+    assert (config["token"], config["room"], config["display"]) == (
+        video_pass.token,
+        meetup.pk,
+        "Ann",
+    )
+    assert 'id="video-config"' in response.content.decode()
+    policy = response["Content-Security-Policy"]
+    connect_src = next(p for p in policy.split(";") if p.strip().startswith("connect-src"))
+    assert f"http://127.0.0.1:{janus.port}" in connect_src
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    # A reload keeps the same pass (one live pass per member and room).
+    assert client.get(f"/video/meetup/{meetup.pk}/").context["join"]["token"] == video_pass.token
+    assert VideoPass.objects.filter(user=people["ann"]).count() == 1
+
+
+def test_deleting_the_account_puts_the_person_out_and_kills_the_token(janus, video_circle):
+    circle, people, meetup = video_circle
+    ben = video_pass_issue(people["ben"], meetup.pk)
+    ben_in = joined(ben, "Ben")
+    assert export_all(people["ben"])["sections"]["video"]["video_room_passes"][0]["meetup"] == (
+        meetup.series.title
+    )
+    delete_account(people["ben"])
+    put_out_within(janus, ben_in, ben)
+    with pytest.raises(Refused):
+        Participant(janus.url, ben.token)
+    assert not VideoPass.objects.exists()
