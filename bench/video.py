@@ -209,10 +209,13 @@ def main() -> int:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context(permissions=["camera", "microphone"])
-            context.add_init_script(TIMING)
             pages = []
             for name in pages_html:
+                # One context per participant, as each person has their own browser:
+                # a context allows 6 connections per host, and every janus.js session
+                # holds one open for its long poll.
+                context = browser.new_context(permissions=["camera", "microphone"])
+                context.add_init_script(TIMING)
                 page = context.new_page()
                 page.goto(f"{base}/{name}")
                 page.click("#video-join")
