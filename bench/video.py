@@ -66,10 +66,11 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <script src="js/vendor/adapter.min.js" defer></script>
 <script src="js/vendor/janus.js" defer></script>
 <script src="js/video.js" defer></script></head><body>
-<script id="video-config" type="application/json">{config}</script>
+<script id="video-page" type="application/json">{page}</script>
 <section id="video-room" data-state="ready">
 <p id="video-status" role="status"></p>
-<button type="button" id="video-join">Join the room</button>
+<form id="video-join-form" method="post" action="{pass_url}">
+<button type="submit" id="video-join">Join the room</button></form>
 <button type="button" id="video-mic" hidden>Microphone off</button>
 <button type="button" id="video-camera" hidden>Camera on</button>
 <button type="button" id="video-leave" hidden>Leave</button>
@@ -126,6 +127,10 @@ def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
+
+        def do_POST(self):  # noqa: N802  ("Join the room" asks for the pass)
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.do_GET()
 
     handler = functools.partial(Quiet, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -199,7 +204,10 @@ def main() -> int:
                     "frameRate": {"ideal": int(fps)},
                 }
             name = f"p-{room}-{i}.html"
-            (work / "www" / name).write_text(PAGE.format(config=json.dumps(config)))
+            pass_url = f"pass-{room}-{i}.json"
+            (work / "www" / pass_url).write_text(json.dumps(config))
+            page = json.dumps({"passUrl": pass_url})
+            (work / "www" / name).write_text(PAGE.format(page=page, pass_url=pass_url))
             pages_html.append(name)
     http, base = serve(work / "www")
 

@@ -119,6 +119,23 @@ def _ensure_on_janus(room: VideoRoom, server: janus.Server) -> None:
 ROOM_EXISTS = 427
 
 
+NO_ROOM = "This meetup has no video room."
+ROOM_CLOSED = "This meetup's room has closed."
+
+
+def room_problem(occurrence, now: datetime) -> str:
+    """Why the meetup's room can't be entered now ("" when it can): the one
+    rule the room page and ``video_pass_issue`` both ask."""
+    if not has_video_room(occurrence):
+        return NO_ROOM
+    opens_at, closes_at = video_room_window(occurrence)
+    if now < opens_at:
+        return "The room opens 10 minutes before the meetup. Come back then."
+    if now >= closes_at:
+        return ROOM_CLOSED
+    return ""
+
+
 def video_pass_issue(user, occurrence_id) -> JoinConfig:
     """A pass to the meetup's room for ``user``, or AccessDenied / VideoError.
 
@@ -129,15 +146,10 @@ def video_pass_issue(user, occurrence_id) -> JoinConfig:
     now = timezone.now()
     with transaction.atomic():
         occurrence, _membership = access_occurrence(user, occurrence_id, acting=True, lock=True)
-        if not has_video_room(occurrence):
-            raise VideoError("This meetup has no video room.")
+        problem = room_problem(occurrence, now)
+        if problem:
+            raise VideoError(problem)
         opens_at, closes_at = video_room_window(occurrence)
-        if now < opens_at:
-            raise VideoError(
-                f"The room opens 10 minutes before the meetup, at {opens_at:%H:%M} UTC."
-            )
-        if now >= closes_at:
-            raise VideoError("This meetup's room has closed.")
         room, _ = VideoRoom.objects.select_for_update().get_or_create(
             occurrence=occurrence,
             defaults={
@@ -148,7 +160,7 @@ def video_pass_issue(user, occurrence_id) -> JoinConfig:
             },
         )
         if room.closed_at is not None:
-            raise VideoError("This meetup's room has closed.")
+            raise VideoError(ROOM_CLOSED)
         server = janus.server_for(room.janus_room)
         try:
             _ensure_on_janus(room, server)

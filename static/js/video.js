@@ -1,10 +1,10 @@
 /* A circle's private video room, on Janus's VideoRoom plugin (vendored janus.js).
  *
- * The server hands this page a pass through the "video-config" JSON block:
- * the Janus URL, the member's token (Janus refuses every request without a
- * live one, and the room refuses tokens not on its allowed list), the room,
- * the publisher id and the display name. Nothing is recorded; media go between
- * this browser and Janus only.
+ * "Join the room" POSTs for a pass (the URL comes in the "video-page" JSON
+ * block): the Janus URL, the member's token (Janus refuses every request
+ * without a live one, and the room refuses tokens not on its allowed list),
+ * the room, the publisher id and the display name. Nothing is recorded; media
+ * go between this browser and Janus only.
  *
  * One publisher handle sends this person's camera and microphone (the
  * microphone starts off); one subscriber handle per other person receives
@@ -15,14 +15,16 @@
 (function () {
   "use strict";
 
-  var configNode = document.getElementById("video-config");
+  var pageNode = document.getElementById("video-page");
   var roomNode = document.getElementById("video-room");
-  if (!configNode || !roomNode || typeof Janus === "undefined") { return; }
-  var config = JSON.parse(configNode.textContent);
+  if (!pageNode || !roomNode || typeof Janus === "undefined") { return; }
+  var pageData = JSON.parse(pageNode.textContent);
+  var config = null;  // the pass, once "Join the room" has asked for it
 
   var statusNode = document.getElementById("video-status");
   var tilesNode = document.getElementById("video-tiles");
   var tileTemplate = document.getElementById("video-tile");
+  var joinForm = document.getElementById("video-join-form");
   var joinButton = document.getElementById("video-join");
   var micButton = document.getElementById("video-mic");
   var cameraButton = document.getElementById("video-camera");
@@ -95,7 +97,7 @@
     micButton.hidden = true;
     cameraButton.hidden = true;
     leaveButton.hidden = true;
-    joinButton.hidden = true;
+    joinForm.hidden = true;
     if (janus) {
       try { janus.destroy({ cleanupHandles: true }); } catch (ignored) { /* already gone */ }
     }
@@ -235,10 +237,33 @@
     });
   }
 
-  function start() {
+  function askForPass() {
     joinButton.disabled = true;
     say("Joining…");
     setState("joining");
+    fetch(pageData.passUrl, {
+      method: "POST", body: new FormData(joinForm), credentials: "same-origin",
+      redirect: "manual", headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      if (response.status === 200) {
+        return response.json().then(function (pass) { config = pass; start(); });
+      }
+      if (response.status === 409) {
+        return response.json().then(function (body) {
+          setState("closed");
+          say(body.error);
+          joinButton.disabled = false;
+        });
+      }
+      refused("you are not a member of this circle now");
+    }).catch(function () {
+      setState("ready");
+      say("The site could not be reached. Check your connection and try again.");
+      joinButton.disabled = false;
+    });
+  }
+
+  function start() {
     Janus.init({
       debug: false,
       dependencies: Janus.useDefaultDependencies({ adapter: window.adapter }),
@@ -249,7 +274,7 @@
           iceServers: config.iceServers.length ? config.iceServers : undefined,
           success: function () {
             connected = true;
-            joinButton.hidden = true;
+            joinForm.hidden = true;
             leaveButton.hidden = false;
             attachPublisher();
           },
@@ -267,7 +292,10 @@
     });
   }
 
-  joinButton.addEventListener("click", start);
+  joinForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    askForPass();
+  });
   leaveButton.addEventListener("click", function () {
     end("You left the room. You can join again while it is open.", "left");
   });

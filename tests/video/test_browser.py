@@ -146,18 +146,13 @@ def act_in_thread(actor, kind, **kwargs):
 
 
 def swap_config(page, **changes):
-    """Rewrite the pass in the room page as it arrives (what a forger would do)."""
+    """Rewrite the pass as it arrives (what a forger would do)."""
 
     def handle(route):
         response = route.fetch()
-        body = response.text()
-        start = body.index('<script id="video-config" type="application/json">')
-        start = body.index(">", start) + 1
-        end = body.index("</script>", start)
-        config = {**json.loads(body[start:end]), **changes}
-        route.fulfill(response=response, body=body[:start] + json.dumps(config) + body[end:])
+        route.fulfill(response=response, body=json.dumps({**response.json(), **changes}))
 
-    page.route("**/video/meetup/*/", handle)
+    page.route("**/video/meetup/*/pass/", handle)
 
 
 def test_janus_refuses_another_rooms_token_and_a_forged_one(

@@ -164,26 +164,32 @@ def test_a_browser_that_joins_under_another_id_is_still_put_out(janus, video_cir
         sneaky.keepalive()
 
 
-def test_the_room_page_carries_the_pass_and_allows_janus_in_its_policy(janus, video_circle, client):
+def test_the_page_changes_nothing_and_join_posts_for_the_pass(janus, video_circle, client):
     circle, people, meetup = video_circle
     client.force_login(people["ann"])
-    response = client.get(f"/video/meetup/{meetup.pk}/")
-    assert response.status_code == 200
-    assert response["Cache-Control"] == "private, no-store"
-    video_pass = VideoPass.objects.get(user=people["ann"])
-    config = response.context["join"]
-    assert (config["token"], config["room"], config["display"]) == (
-        video_pass.token,
-        meetup.pk,
-        "Ann",
-    )
-    assert 'id="video-config"' in response.content.decode()
-    policy = response["Content-Security-Policy"]
+    page = client.get(f"/video/meetup/{meetup.pk}/")
+    assert page.status_code == 200
+    assert not VideoRoom.objects.exists() and not VideoPass.objects.exists()  # GET: nothing
+    body = page.content.decode()
+    assert 'id="video-page"' in body and f'action="/video/meetup/{meetup.pk}/pass/"' in body
+    policy = page["Content-Security-Policy"]
     connect_src = next(p for p in policy.split(";") if p.strip().startswith("connect-src"))
     assert f"http://127.0.0.1:{janus.port}" in connect_src
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
-    # A reload keeps the same pass (one live pass per member and room).
-    assert client.get(f"/video/meetup/{meetup.pk}/").context["join"]["token"] == video_pass.token
+
+    response = client.post(f"/video/meetup/{meetup.pk}/pass/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    video_pass = VideoPass.objects.get(user=people["ann"])
+    data = response.json()
+    assert (data["token"], data["room"], data["display"], data["server"]) == (
+        video_pass.token,
+        meetup.pk,
+        "Ann",
+        janus.url,
+    )
+    # Asking again (a reload) keeps the same pass: one live pass per member and room.
+    assert client.post(f"/video/meetup/{meetup.pk}/pass/").json()["token"] == video_pass.token
     assert VideoPass.objects.filter(user=people["ann"]).count() == 1
 
 

@@ -38,21 +38,32 @@ def room_url(occurrence) -> str:
     return f"/video/meetup/{occurrence.pk}/"
 
 
+def pass_url(occurrence) -> str:
+    return f"/video/meetup/{occurrence.pk}/pass/"
+
+
 def test_outsiders_get_404_and_anonymous_log_in(rooms_on, video_circle):
     circle, people, meetup = video_circle
-    assert as_user(OnboardedUserFactory()).get(room_url(meetup)).status_code == 404
-    response = Client().get(room_url(meetup))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    outsider = as_user(OnboardedUserFactory())
+    assert outsider.get(room_url(meetup)).status_code == 404
+    assert outsider.post(pass_url(meetup)).status_code == 404
+    for url in (room_url(meetup), pass_url(meetup)):
+        response = Client().post(url) if url.endswith("pass/") else Client().get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert not VideoPass.objects.exists()
 
 
 def test_before_the_window_the_page_says_when_it_opens(rooms_on, video_circle):
     circle, people, meetup = video_circle
     later = live_meetup(circle, starts_in=timedelta(hours=2))
-    response = as_user(people["ann"]).get(room_url(later))
+    client = as_user(people["ann"])
+    response = client.get(room_url(later))
     assert response.status_code == 200
     assert "The room opens 10 minutes before the meetup" in response.content.decode()
-    assert b"video-config" not in response.content
+    assert b"video-page" not in response.content
+    refused = client.post(pass_url(later))
+    assert refused.status_code == 409 and "opens 10 minutes before" in refused.json()["error"]
+    assert not VideoPass.objects.exists()
 
 
 def test_after_the_window_the_room_is_closed(rooms_on, video_circle):
@@ -62,16 +73,15 @@ def test_after_the_window_the_room_is_closed(rooms_on, video_circle):
     assert "room has closed" in response.content.decode()
     # 29 minutes after the end it is still open (Janus is asked, and is unreachable here).
     ending = live_meetup(circle, starts_in=timedelta(minutes=-89), minutes=60)
-    response = as_user(people["ann"]).get(room_url(ending))
-    assert "can&#x27;t be reached right now" in response.content.decode()
+    response = as_user(people["ann"]).post(pass_url(ending))
+    assert "can't be reached right now" in response.json()["error"]
 
 
 def test_unreachable_janus_gives_a_calm_message_and_no_pass(rooms_on, video_circle):
     circle, people, meetup = video_circle
-    response = as_user(people["ann"]).get(room_url(meetup))
-    assert response.status_code == 200
-    assert "can&#x27;t be reached right now" in response.content.decode()
-    assert b"video-config" not in response.content
+    response = as_user(people["ann"]).post(pass_url(meetup))
+    assert response.status_code == 409
+    assert "can't be reached right now" in response.json()["error"]
     assert not VideoPass.objects.exists()
 
 
@@ -86,6 +96,7 @@ def test_without_janus_virtual_meetups_keep_the_pasted_link(settings, video_circ
     assert "has no video rooms of its own" in page
     room = as_user(people["ann"]).get(room_url(meetup)).content.decode()
     assert "This meetup has no video room." in room
+    assert as_user(people["ann"]).post(pass_url(meetup)).status_code == 409
 
 
 def test_meetup_and_circle_pages_link_to_the_room(rooms_on, video_circle):
