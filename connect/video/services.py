@@ -83,11 +83,12 @@ def turn_credentials(user_id: int, expires_at: datetime) -> list[dict[str, Any]]
         return []
     username = f"{int(expires_at.timestamp())}:connect-{user_id}"
     digest = hmac.new(settings.TURN_SECRET.encode(), username.encode(), hashlib.sha1).digest()
-    host = settings.TURN_HOST
+    # "host" (port 3478, coturn's default) or "host:port".
+    host = settings.TURN_HOST if ":" in settings.TURN_HOST else f"{settings.TURN_HOST}:3478"
     return [
-        {"urls": [f"stun:{host}:3478"]},
+        {"urls": [f"stun:{host}"]},
         {
-            "urls": [f"turn:{host}:3478?transport=udp", f"turn:{host}:3478?transport=tcp"],
+            "urls": [f"turn:{host}?transport=udp", f"turn:{host}?transport=tcp"],
             "username": username,
             "credential": base64.b64encode(digest).decode(),
         },
