@@ -297,7 +297,7 @@
     askForPass();
   });
   leaveButton.addEventListener("click", function () {
-    end("You left the room. You can join again while it is open.", "left");
+    end("You left the room. Reload the page to join again while it is open.", "left");
   });
   micButton.addEventListener("click", function () {
     if (!publisher) { return; }
