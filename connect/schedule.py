@@ -39,4 +39,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "connect.circles.tasks.expire_invitations",
         "schedule": 300.0,
     },
+    "video-close-rooms": {
+        # Video rooms close 30 minutes after their meetup ends; their tokens go too.
+        "task": "connect.video.tasks.close_rooms",
+        "schedule": 60.0,
+    },
 }

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "connect.circles",
     "connect.meetups",
     "connect.chat",
+    "connect.video",
     "connect.moderation",
     "connect.insights",
 ]
@@ -385,5 +386,15 @@ CONNECT_INVITATION_HOURS = env.int("CONNECT_INVITATION_HOURS", default=48)
 # Community-health figures are kept this long per filter choice (0: computed every time).
 CONNECT_INSIGHTS_CACHE_SECONDS = env.int("CONNECT_INSIGHTS_CACHE_SECONDS", default=300)
 CONNECT_HEARTBEAT_INTERVAL = env.float("CONNECT_HEARTBEAT_INTERVAL", default=60.0)
+
+# --- Video rooms (Janus VideoRoom + coturn) -----------------------------------
+# Without a Janus configured, virtual meetups use the link their organiser pastes.
+# Several servers: comma-separated URLs in the same order in both lists.
+JANUS_URL = env.str("JANUS_URL", default="")
+JANUS_ADMIN_URL = env.str("JANUS_ADMIN_URL", default="")
+JANUS_ADMIN_SECRET = env.str("JANUS_ADMIN_SECRET", default="")
+# coturn with use-auth-secret: browsers get time-limited TURN credentials.
+TURN_HOST = env.str("TURN_HOST", default="")
+TURN_SECRET = env.str("TURN_SECRET", default="")
 
 from connect.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402,F401,F811  (periodic jobs)

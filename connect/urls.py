@@ -11,6 +11,7 @@ urlpatterns = [
     path("circles/", include("connect.circles.urls")),
     path("meetups/", include("connect.meetups.urls")),
     path("chat/", include("connect.chat.urls")),
+    path("video/", include("connect.video.urls")),
     path("safety/", include("connect.moderation.urls")),
     path("insights/", include("connect.insights.urls")),
     path("admin/", admin.site.urls),

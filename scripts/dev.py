@@ -9,9 +9,15 @@ Ctrl-C: the web server (Daphne through ``runserver``: HTTP and WebSockets) on
 http://127.0.0.1:8000, a Celery worker, and Celery beat. Settings come from
 the environment (see the README's configuration table); with none set,
 nothing but Python is needed.
+
+When Debian's ``janus`` is installed (and ``JANUS_URL`` is not set), it also
+starts Janus with a generated configuration under ``var/janus/dev`` and turns
+the video rooms on; without it, virtual meetups use the link their organiser
+pastes, and this script says so.
 """
 
 import hashlib
+import importlib.util
 import os
 import signal
 import socket
@@ -84,6 +90,37 @@ def wait_until_listening(address: str, process, timeout: float = 120.0) -> bool:
     return False
 
 
+def load_janusd():
+    """connect/video/janusd.py (standard library only), without importing Django."""
+    spec = importlib.util.spec_from_file_location(
+        "connect_janusd", ROOT / "connect" / "video" / "janusd.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def start_janus():
+    """Start Janus for the video rooms when it is installed; return it (or None)."""
+    if os.environ.get("JANUS_URL"):
+        step(f"Video rooms: using the Janus at {os.environ['JANUS_URL']}")
+        return None
+    janusd = load_janusd()
+    if not janusd.installed():
+        step(
+            "Video rooms are off: Janus is not installed (apt-get install janus). "
+            "Virtual meetups use the video link their organiser pastes."
+        )
+        return None
+    var = Path(os.environ.get("CONNECT_VAR_DIR", ROOT / "var"))
+    server = janusd.start(var / "janus" / "dev")
+    os.environ.update(server.env())
+    step(f"Video rooms are on: Janus at {server.url} (log: {server.log_path})")
+    return server
+
+
 def run_site() -> int:
     """Start web, worker and beat; stop them all when one stops or on Ctrl-C."""
     celery = [str(PYTHON), "-m", "celery", "-A", "connect.celery"]
@@ -133,7 +170,12 @@ def main() -> int:
     manage("migrate", "--noinput")
     step("Loading demo data (and, the first time, a first matching round)")
     manage("seed_demo")
-    return run_site()
+    janus = start_janus()
+    try:
+        return run_site()
+    finally:
+        if janus is not None:
+            janus.stop()
 
 
 if __name__ == "__main__":

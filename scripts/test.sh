@@ -2,15 +2,17 @@
 # Set up and run every Connect test, from a fresh clone.
 #
 #   1. a virtualenv with the pinned requirements (.venv, or $CONNECT_VENV)
-#   2. Debian's chromium for the browser tests (installed if missing)
+#   2. Debian's chromium for the browser tests, and janus + coturn for the video
+#      rooms' tests (installed if missing)
 #   3. PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (started, or
 #      installed and started, if they are not answering)
 #   4. ruff, mypy, import-linter, makemigrations --check, check --deploy in production mode
 #   5. pytest in three passes:
-#        a. embedded defaults (SQLite, no Redis)   -m "not postgres and not redis and not browser"
+#        a. embedded defaults (SQLite, no Redis)   -m "not postgres and not redis and not browser and not janus"
 #           in $CONNECT_TEST_WORKERS pytest-xdist workers (default 2; 0 = one process)
 #        b. PostgreSQL + Redis + real Celery worker -m "postgres or redis"
-#        c. browser tests (Playwright + chromium)   -m "browser"
+#        c. browser tests (Playwright + chromium) and the video rooms against a real
+#           Janus                                  -m "browser or janus"
 #
 # Extra arguments are passed to every pytest pass (e.g. -x). A pass that
 # selects no test makes pytest exit 5, which fails the run: nothing is
@@ -61,6 +63,15 @@ ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     say "Installing Debian's chromium for the browser tests"
     apt_install chromium chromium-driver
+  fi
+}
+
+ensure_janus() {
+  # The video rooms' tests start their own Janus (tests/video/conftest.py);
+  # coturn and the packaged janus.js come with it (the site vendors the script).
+  if [ ! -x /usr/bin/janus ] || ! command -v turnserver >/dev/null; then
+    say "Installing Debian's janus and coturn for the video rooms' tests"
+    apt_install janus coturn libjs-janus-gateway
   fi
 }
 
@@ -135,6 +146,7 @@ static_checks() {
 
 setup_python
 ensure_chromium
+ensure_janus
 ensure_redis
 ensure_postgres
 static_checks
@@ -146,14 +158,15 @@ say "pytest pass 1/3: embedded defaults (SQLite, in-memory channel layer, no Red
 # PostgreSQL test database between tests that start real processes, and pass 3's
 # browsers and servers would compete for the same two cores their timeouts assume.
 env -u DATABASE_URL -u REDIS_URL \
-  "$VENV/bin/python" -m pytest -n "$WORKERS" -m "not postgres and not redis and not browser" "$@"
+  "$VENV/bin/python" -m pytest -n "$WORKERS" \
+  -m "not postgres and not redis and not browser and not janus" "$@"
 
 say "pytest pass 2/3: PostgreSQL + Redis + a real Celery worker"
 DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" \
   "$VENV/bin/python" -m pytest -m "postgres or redis" "$@"
 
-say "pytest pass 3/3: browser tests (Playwright driving /usr/bin/chromium)"
+say "pytest pass 3/3: browser tests (Playwright driving /usr/bin/chromium) and video rooms (Janus)"
 env -u DATABASE_URL -u REDIS_URL DJANGO_ALLOW_ASYNC_UNSAFE=true \
-  "$VENV/bin/python" -m pytest -m "browser" "$@"
+  "$VENV/bin/python" -m pytest -m "browser or janus" "$@"
 
 say "All tests passed."

@@ -117,6 +117,8 @@ def _require_services(request):
         pytest.fail("This test needs PostgreSQL: set DATABASE_URL (scripts/test.sh does).")
     if request.node.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
         pytest.fail("This test needs Redis: set REDIS_URL (scripts/test.sh does).")
+    if request.node.get_closest_marker("janus") and not os.access("/usr/bin/janus", os.X_OK):
+        pytest.fail("This test needs Debian's janus: apt-get install janus (scripts/test.sh does).")
 
 
 @pytest.fixture

@@ -286,6 +286,10 @@ EXPECTED = {
     "chat/<int:circle_id>/m/<int:message_id>/delete/": CIRCLE_POST_ONLY,
     # The blocked pair can't see the member's message, so can't report it here either.
     "chat/<int:circle_id>/m/<int:message_id>/report/": members(200, 200, blocked=404),
+    # --- video rooms --------------------------------------------------------
+    # The room page of a meetup (the world runs no Janus: it says so); the pass is a POST.
+    "video/meetup/<int:pk>/": MEMBERS,
+    "video/meetup/<int:pk>/pass/": CIRCLE_POST_ONLY,
     # --- notifications -----------------------------------------------------
     "notifications/": LOGGED_IN,
     "notifications/read/": POST_ONLY,

@@ -169,6 +169,9 @@ POSTS = {
     "meetups/circle/<int:circle_id>/step-back/": (None, NOBODY),
     "meetups/<int:pk>/": (None, NOBODY),
     "meetups/<int:pk>/meetup.ics": (None, NOBODY),
+    "video/meetup/<int:pk>/": (None, NOBODY),  # GET only: a POST changes nothing
+    # The world runs no Janus: the meetup has no video room, so no pass for anyone.
+    "video/meetup/<int:pk>/pass/": (None, NOBODY),
     "meetups/<int:pk>/rsvp/": (lambda w: {"answer": "maybe"}, _members(CHANGES)),
     "meetups/<int:pk>/cancel/": (None, outcomes(facilitator=CHANGES)),
     "meetups/<int:pk>/move/": (

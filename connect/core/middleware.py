@@ -1,5 +1,7 @@
 """Site-wide request guards."""
 
+from urllib.parse import urlsplit
+
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
@@ -45,6 +47,11 @@ class SuspendedUserMiddleware:
         return (reverse("crisis"), "/safety/appeal/")
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's policy, plus the chat socket on this very host.
 
@@ -62,7 +69,10 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         except DisallowedHost:
             return parts
         socket = f"{'wss' if request.is_secure() else 'ws'}://{host}"
-        parts.update = {**(parts.update or {}), "connect-src": [socket]}
+        # The video rooms' Janus servers (the browser talks to them directly): their
+        # origins, since janus.js adds the session and handle to the URL's path.
+        janus = [_origin(url) for url in settings.JANUS_URL.split(",") if url.strip()]
+        parts.update = {**(parts.update or {}), "connect-src": [socket, *janus]}
         return parts
 
 

@@ -9,7 +9,7 @@ from accounts.zones import ZONE_NAMES, zone_or_utc
 
 from . import recurrence
 from .models import RSVP, Feedback, Frequency, MeetupPreference, Mode
-from .selectors import clashing_occurrences, schedule_window
+from .selectors import clashing_occurrences, schedule_window, video_rooms_on
 
 TIMEZONES = sorted(ZONE_NAMES)
 DURATIONS = [(60, "1 hour"), (90, "1 hour 30 minutes"), (120, "2 hours"), (150, "2 hours 30")]
@@ -52,7 +52,8 @@ class ScheduleForm(forms.Form):
         label="Video link",
         validators=[https_only],
         assume_scheme="https",
-        help_text="An https:// link. Only members of the circle see it.",
+        help_text="An https:// link. Only members of the circle see it. Where the site "
+        "has its own video rooms, leave it empty to meet in the circle's private room.",
     )
     start_date = forms.DateField(
         label="Date of the first meetup", widget=forms.DateInput(attrs={"type": "date"})
@@ -143,7 +144,11 @@ class ScheduleForm(forms.Form):
                 self.add_error("venue_address", "Give the venue's address (members only).")
             data["video_url"] = ""
         elif mode == Mode.VIRTUAL:
-            if not data.get("video_url") and "video_url" not in self.errors:
+            if (
+                not data.get("video_url")
+                and "video_url" not in self.errors
+                and not video_rooms_on()
+            ):
                 self.add_error("video_url", "Add the https:// video link for the call.")
             data["venue_name"] = data["venue_address"] = ""
 

@@ -63,7 +63,10 @@ class MeetupSeries(models.Model):
                 name="meetup_capacity_positive",
             ),
             models.CheckConstraint(
-                condition=~Q(mode="virtual") | Q(video_url__startswith="https://"),
+                # Empty: the meetup uses the circle's own video room (connect.video).
+                condition=~Q(mode="virtual")
+                | Q(video_url="")
+                | Q(video_url__startswith="https://"),
                 name="meetup_video_https",
             ),
         ]

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -12,8 +13,34 @@ from accounts.selectors import SLOTS_PER_WEEK, local_cell, week_start_utc
 from connect.circles.models import Circle, Membership
 from connect.safety.selectors import blocked_ids
 
-from .models import RSVP, CheckIn, Feedback, MeetupPreference, Occurrence
+from .models import RSVP, CheckIn, Feedback, MeetupPreference, Mode, Occurrence
 from .permissions import access_may_see_details
+
+# A virtual meetup's own video room (connect.video) is open from 10 minutes
+# before the start until 30 minutes after the end.
+VIDEO_OPENS_BEFORE = timedelta(minutes=10)
+VIDEO_CLOSES_AFTER = timedelta(minutes=30)
+
+
+def video_rooms_on() -> bool:
+    """Whether the site runs its own video rooms (a Janus server is configured).
+    Without one, virtual meetups use the link their organiser pasted."""
+    return bool(settings.JANUS_URL and settings.JANUS_ADMIN_URL and settings.JANUS_ADMIN_SECRET)
+
+
+def has_video_room(occurrence: Occurrence) -> bool:
+    """Whether this meetup meets in the circle's private video room."""
+    return (
+        video_rooms_on()
+        and occurrence.series.mode == Mode.VIRTUAL
+        and occurrence.status != Occurrence.Status.CANCELLED
+    )
+
+
+def video_room_window(occurrence: Occurrence) -> tuple[datetime, datetime]:
+    """When the meetup's video room is open (UTC instants)."""
+    return occurrence.starts_at - VIDEO_OPENS_BEFORE, occurrence.ends_at + VIDEO_CLOSES_AFTER
+
 
 SLOT = timedelta(minutes=30)
 UTC = ZoneInfo("UTC")

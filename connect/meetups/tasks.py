@@ -12,6 +12,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -23,6 +24,7 @@ from connect.notifications.models import Kind
 from connect.notifications.services import notify
 
 from .models import RSVP, CheckIn, MeetupPreference, NoticeLog, Occurrence
+from .selectors import has_video_room
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +95,13 @@ def send_due_reminders() -> int:
                 .values_list("user_id", flat=True)
             )
             url = reverse("meetups:detail", args=[occurrence.pk])
+            video = ""
+            if has_video_room(occurrence):
+                room = reverse("video:room", args=[occurrence.pk])
+                video = (
+                    f" Join the video (members only, never recorded; it opens 10 minutes "
+                    f"before): {settings.SITE_URL}{room}"
+                )
             when = "tomorrow" if kind == NoticeLog.Kind.REMIND_24H else "in an hour"
             for user in people:
                 if user.pk in declined or user.pk in opted_out:
@@ -103,7 +112,7 @@ def send_due_reminders() -> int:
                     kind,
                     f"Reminder: {occurrence.series.title} {when}",
                     f"{occurrence.circle.name} meets {_local(occurrence, user)}. "
-                    "If you can't come, change your RSVP so others know.",
+                    f"If you can't come, change your RSVP so others know.{video}",
                     url,
                 ):
                     sent += 1

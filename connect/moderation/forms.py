@@ -31,6 +31,7 @@ ACTION_CHOICES = {
     Action.MUTE: "Mute in a circle",
     Action.REMOVE: "Remove from the circle",
     Action.SUSPEND: "Suspend the account",
+    Action.VIDEO_MUTE: "Turn their microphone off in the video room",
 }
 
 
@@ -105,7 +106,7 @@ class ActionForm(forms.Form):
         data["ends_at"] = None
         if kind in (Action.MUTE, Action.SUSPEND) and duration:
             data["ends_at"] = timezone.now() + timedelta(hours=int(duration))
-        if kind in (Action.MUTE, Action.REMOVE) and not data.get("circle"):
+        if kind in (Action.MUTE, Action.REMOVE, Action.VIDEO_MUTE) and not data.get("circle"):
             self.add_error("circle", "Choose the circle.")
         return data
 

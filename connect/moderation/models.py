@@ -81,6 +81,7 @@ class ModerationAction(models.Model):
         APPEAL_OVERTURNED = "appeal_overturned", "Appeal reviewed: decision reversed"
         CRISIS_HANDLED = "crisis_handled", "Crisis alert handled"
         ACCOUNT_DELETED = "account_deleted", "Account deleted by its owner"
+        VIDEO_MUTE = "video_mute", "Microphone turned off in the video room"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -25,6 +25,7 @@ FACILITATOR_ACTIONS = {
     ModerationAction.Kind.HIDE_MESSAGE,
     ModerationAction.Kind.MUTE,
     ModerationAction.Kind.REMOVE,
+    ModerationAction.Kind.VIDEO_MUTE,
 }
 FACILITATOR_MAX_MUTE = timedelta(hours=24)
 FACILITATOR_LIMITS = (

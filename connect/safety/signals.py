@@ -15,3 +15,7 @@ blocks_changed = Signal()
 # files the report (or returns the reporter's open one) and returns it, or
 # raises SafetyError (ReportRateLimited when over the hourly allowance).
 message_report_requested = Signal()
+
+# A suspension started: kwarg ``user_id``. Sent after the transaction that
+# wrote it commits; apps that hold live access (video rooms) end it.
+suspension_started = Signal()

@@ -8,6 +8,12 @@ from connect.meetups import selectors
 register = template.Library()
 
 
+@register.filter
+def has_video_room(occurrence) -> bool:
+    """``{% if occ|has_video_room %}``: the meetup meets in the circle's video room."""
+    return selectors.has_video_room(occurrence)
+
+
 @register.simple_tag
 def next_meetup_of(user):
     """``{% next_meetup_of user as next_meetup %}``: the person's next meetup or None."""

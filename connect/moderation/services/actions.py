@@ -27,11 +27,15 @@ from connect.circles.services.lifecycle import membership_end
 from connect.notifications.models import Kind
 from connect.notifications.services import notify
 from connect.safety.models import ModerationWarning, Mute, Suspension
+from connect.safety.signals import suspension_started
+from connect.video.tasks import mute_participant
 
 from ..models import APPEALABLE_KINDS, ModerationAction, Report
 from ..permissions import access_moderation_action
 from .common import Action, ModerationError
 
+# Taken during a video meetup; over when the room closes, so not appealed and not mailed.
+IN_THE_MOMENT = {Action.VIDEO_MUTE}
 APPEAL_LINK_SALT = "connect.moderation.appeal"
 APPEAL_LINK_MAX_AGE = 60 * 60 * 24 * 30  # a suspended person has 30 days to use the link
 
@@ -59,7 +63,7 @@ def moderation_action_take(
     ModerationError for bad input; in both cases nothing is changed.
     """
     reason = (reason or "").strip()
-    if kind not in Action.values or kind not in {*APPEALABLE_KINDS, Action.DISMISS}:
+    if kind not in Action.values or kind not in {*APPEALABLE_KINDS, *IN_THE_MOMENT, Action.DISMISS}:
         raise ModerationError("Choose an action.")
     if not reason:
         raise ModerationError("Give a reason: it is recorded and shown to the person.")
@@ -78,11 +82,13 @@ def moderation_action_take(
         raise ModerationError("You can't take a moderation action on yourself.")
     if kind == Action.DISMISS and not report_list:
         raise ModerationError("There are no open reports to dismiss.")
-    if kind in {Action.WARN, Action.MUTE, Action.REMOVE, Action.SUSPEND} and user is None:
+    if kind in {Action.WARN, Action.MUTE, Action.REMOVE, Action.SUSPEND, Action.VIDEO_MUTE} and (
+        user is None
+    ):
         raise ModerationError("Choose the person this action is about.")
     if kind == Action.HIDE_MESSAGE and message is None:
         raise ModerationError("Choose the message to hide.")
-    if kind in {Action.MUTE, Action.REMOVE}:
+    if kind in {Action.MUTE, Action.REMOVE, Action.VIDEO_MUTE}:
         if circle is None:
             raise ModerationError("Choose the circle.")
         if not is_active_member(user, circle.pk):
@@ -104,7 +110,7 @@ def moderation_action_take(
         )
         warning = _apply(entry, actor, user=user, circle=circle, message=message)
         _resolve_reports(report_list, kind)
-        if user is not None and kind != Action.DISMISS:
+        if user is not None and kind != Action.DISMISS and kind not in IN_THE_MOMENT:
             _tell_the_person(entry, user, circle, warning)
     return ActionResult(entry, warning)
 
@@ -125,6 +131,10 @@ def _apply(entry: ModerationAction, actor, *, user, circle, message):
         membership = active_membership(user, circle.pk)
         assert membership is not None  # moderation_action_take checked that they are a member
         membership_end(membership, MembershipEndReason.REMOVED)
+    elif kind == Action.VIDEO_MUTE:
+        # Janus turns the person's microphone off in the circle's open video rooms.
+        user_id, circle_id = user.pk, circle.pk
+        transaction.on_commit(lambda: mute_participant.delay(user_id, circle_id))
     elif kind == Action.SUSPEND:
         Suspension.objects.create(
             user=user,
@@ -135,6 +145,8 @@ def _apply(entry: ModerationAction, actor, *, user, circle, message):
         )
         end_web_sessions(user.pk)
         close_user_sockets(user.pk, CLOSE_SUSPENDED)
+        user_id = user.pk
+        transaction.on_commit(lambda: suspension_started.send(sender=Suspension, user_id=user_id))
     return None
 
 
