@@ -72,7 +72,7 @@ def test_circle_page_queries_do_not_grow_with_meetups(client, django_assert_num_
         client.force_login(people[0])
         url = reverse("circles:detail", args=[circle.pk])
         client.get(url)
-        with django_assert_num_queries(21) as ctx:
+        with django_assert_num_queries(16) as ctx:
             client.get(url)
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]

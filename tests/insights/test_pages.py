@@ -75,10 +75,10 @@ def test_query_count_is_constant(client, django_assert_num_queries):
     grow(1)
     client.get(URL)  # warm the session
     # 15 for the figures, 1 for the city list, the rest the session, person and layout.
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(19):
         client.get(URL + "?weeks=12&mode=in_person")
     grow(6)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(19):
         response = client.get(URL + "?weeks=12&mode=in_person")
     assert response.status_code == 200
     facts = dict(response.context["panels"][6][0].facts)  # attendance: 7 circles of 5
@@ -125,7 +125,7 @@ def test_figures_are_cached_per_filter_choice(client, settings, django_assert_ma
     first = client.get(URL + "?weeks=4")
     grow(1)
     # The same filters: no figure is read again (the session, layout and city list remain).
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(4):
         again = client.get(URL + "?weeks=4")
     assert again.context["as_of"] == first.context["as_of"]
     assert dict(again.context["panels"][6][0].facts)["Checked in"] == 0
