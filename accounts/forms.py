@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 
 from . import cities
+from .languages import LANGUAGE_CHOICES
 from .models import Mode, Profile, Topic
 from .selectors import SLOTS_PER_DAY, SLOTS_PER_WEEK
 from .zones import is_zone
@@ -17,26 +18,34 @@ WEIGHT_CHOICES = [(1, "A little"), (2, "Quite a lot"), (3, "A lot")]
 SIZE_CHOICES = [(n, str(n)) for n in range(4, 9)]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
-# ISO 639-1 codes of common languages; circles form per language.
-LANGUAGE_CHOICES = [
-    ("en", "English"),
-    ("es", "Spanish"),
-    ("fr", "French"),
-    ("de", "German"),
-    ("it", "Italian"),
-    ("pt", "Portuguese"),
-    ("nl", "Dutch"),
-    ("pl", "Polish"),
-    ("tr", "Turkish"),
-    ("ar", "Arabic"),
-    ("hi", "Hindi"),
-    ("ur", "Urdu"),
-    ("bn", "Bengali"),
-    ("zh", "Chinese"),
-    ("ja", "Japanese"),
-    ("ko", "Korean"),
-    ("ru", "Russian"),
-    ("uk", "Ukrainian"),
+
+GRID_FIRST_ROW = 14  # the grid opens at 07:00; 00:00–07:00 is folded away
+
+
+def _cells(days, first: str, last: str) -> list[int]:
+    """Half-hour cells of ``days`` (0 = Monday) from ``first`` up to ``last`` (HH:MM)."""
+    start = int(first[:2]) * 2 + int(first[3:]) // 30
+    end = int(last[:2]) * 2 + int(last[3:]) // 30
+    return [day * SLOTS_PER_DAY + half for day in days for half in range(start, end)]
+
+
+# One-click starting points for the availability grid (local time).
+AVAILABILITY_PRESETS = [
+    {
+        "id": "weekday-evenings",
+        "label": "Weekday evenings",
+        "cells": _cells(range(5), "18:00", "21:00"),
+    },
+    {
+        "id": "weekend-mornings",
+        "label": "Weekend mornings",
+        "cells": _cells((5, 6), "09:00", "12:00"),
+    },
+    {
+        "id": "lunchtimes",
+        "label": "Weekday lunchtimes",
+        "cells": _cells(range(5), "12:00", "13:30"),
+    },
 ]
 
 
@@ -296,20 +305,31 @@ class WhenForm(forms.Form):
 
     day_names = [day[:3] for day in DAYS]
 
-    def grid(self):
-        """Rows of the availability table: (time label, [(day, checkbox) × 7])."""
+    def _grid_rows(self, half_hours) -> list:
         boxes = {int(box.data["value"]): box for box in self["availability"]}
         rows = []
-        for half_hour in range(SLOTS_PER_DAY):
+        for half_hour in half_hours:
             minutes = half_hour * 30
             label = f"{minutes // 60:02d}:{minutes % 60:02d}"
-            rows.append(
-                (
-                    label,
-                    [(DAYS[d], boxes[d * SLOTS_PER_DAY + half_hour]) for d in range(len(DAYS))],
-                )
-            )
+            cells = [(DAYS[d], boxes[d * SLOTS_PER_DAY + half_hour]) for d in range(len(DAYS))]
+            rows.append((label, cells))
         return rows
+
+    def grid(self):
+        """Rows of the availability table from 07:00: (time label, [(day, checkbox) × 7])."""
+        return self._grid_rows(range(GRID_FIRST_ROW, SLOTS_PER_DAY))
+
+    def early_grid(self):
+        """The folded rows before 07:00, in the same shape as ``grid``."""
+        return self._grid_rows(range(GRID_FIRST_ROW))
+
+    def early_hours_open(self) -> bool:
+        """Unfold the early hours when the person already marked some of them."""
+        chosen = self["availability"].value() or []
+        cells = {int(c) for c in chosen if str(c).isdigit()}
+        return any(cell % SLOTS_PER_DAY < GRID_FIRST_ROW for cell in cells)
+
+    presets = AVAILABILITY_PRESETS
 
 
 class GuidelinesAcceptForm(forms.Form):

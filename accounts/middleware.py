@@ -7,6 +7,8 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 
+from connect.access import AGREEMENTS_FIRST
+
 # Pages a person can still reach before re-accepting: the guidelines themselves,
 # crisis help, logging out and account security.
 ALLOWED_PREFIXES = ("/me/guidelines/", "/guidelines/", "/help/", "/accounts/", "/static/")
@@ -16,8 +18,6 @@ CIRCLE_PREFIXES = ("/circles/", "/meetups/", "/chat/")
 # Reached without a session (a calendar app fetching a secret link): the feed
 # itself decides what it may show.
 SESSIONLESS_VIEWS = {"meetups:feed"}
-
-AGREEMENTS_FIRST = "Please confirm you are 18 or over and accept the community guidelines first."
 
 
 def _sessionless(path: str) -> bool:

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from .models import Profile
+from .models import Profile, Topic
 from .zones import zone_or_utc
 
 SLOTS_PER_DAY = 48
@@ -25,6 +25,15 @@ def has_agreed(user) -> bool:
         .first()
     )
     return profile is not None and profile.has_agreed
+
+
+def topic_names(slugs) -> list[str]:
+    """The names people read for topic slugs, in the order given (unknown slugs dropped)."""
+    slugs = list(slugs)
+    if not slugs:
+        return []
+    names = dict(Topic.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    return [names[slug] for slug in slugs if slug in names]
 
 
 def week_start_utc(day: date) -> datetime:

@@ -8,7 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import cities, onboarding
-from .forms import LANGUAGE_CHOICES, GuidelinesAcceptForm, slot_label
+from .forms import GuidelinesAcceptForm, slot_label
+from .languages import language_name
 from .services import accept_guidelines
 
 
@@ -18,14 +19,13 @@ def profile(request):
     """Everything the person told us, each section with an "Edit" link."""
     profile = request.user.profile
     topics = profile.topic_weights.select_related("topic").order_by("topic__position")
-    languages = dict(LANGUAGE_CHOICES)
     return render(
         request,
         "accounts/profile.html",
         {
             "profile": profile,
             "topic_weights": topics,
-            "language_names": [languages.get(code, code) for code in profile.languages],
+            "language_names": [language_name(code) for code in profile.languages],
             "availability_summary": availability_summary(profile.availability),
             "steps": onboarding.STEPS,
             "progress": onboarding.progress(profile),

@@ -1,6 +1,7 @@
 """Circle chat load test: two daphne processes sharing Redis and PostgreSQL.
 
     python bench/chat.py [--clients 200] [--circles 40] [--messages 20000]
+                         [--layers pubsub,core] [--profile]
 
 Sets up its own data in the PostgreSQL database ``connect_chat_bench`` (created
 if missing, flushed each run), starts two daphne processes on free loopback
@@ -23,6 +24,13 @@ machine deliver, and the channel layer's inboxes grow until messages expire:
 the figures would measure the queue, not the chat. So ``per_second`` is the
 sustained throughput and the latencies include queueing at that throughput.
 
+Both Redis channel layers run one after the other on the same data and load
+(``--layers``, the first is the headline and the settings' default): the
+JSON's top-level figures are the first layer's, ``layers`` holds each one's,
+with the 1-minute load average before and after (the machine may be shared).
+``--profile`` runs the servers under pyinstrument and leaves a profile per
+server beside its log (the threads that run database work are not sampled).
+
 Environment: ``BENCH_DATABASE_URL`` (default
 postgres://postgres:postgres@127.0.0.1:5432/connect_chat_bench), ``BENCH_REDIS_URL``
 (default $CONNECT_TEST_REDIS_URL or redis://127.0.0.1:6379/5). Loopback only;
@@ -34,7 +42,6 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,6 +51,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.servers import daphne_servers  # noqa: E402
 
 DB_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/connect_chat_bench"
@@ -81,24 +90,31 @@ def ensure_database():
     subprocess.run([*manage, "flush", "--no-input", "-v", "0"], cwd=ROOT, env=ENV, check=True)
 
 
+def forget_redis_state() -> None:
+    """Forget an earlier run's rate counters, presence and channels (this prefix only)."""
+    import redis
+
+    r = redis.Redis.from_url(REDIS_URL)
+    for key in r.scan_iter(match="connect-chat-bench*", count=1000):
+        r.delete(key)
+
+
 def create_people(clients: int, circles: int) -> list[dict]:
     """Users, circles and memberships; a logged-in session per user."""
     os.environ.update(ENV)
     import django
 
     django.setup()
-    import redis
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
 
     from accounts.models import User
     from connect.circles.models import Circle, Membership
 
-    # Forget an earlier run's counters, presence and channels (this prefix only).
-    r = redis.Redis.from_url(REDIS_URL)
-    for key in r.scan_iter(match="connect-chat-bench*", count=1000):
-        r.delete(key)
+    forget_redis_state()
+    now = timezone.now()
     per_circle = clients // circles
     circle_rows = Circle.objects.bulk_create(
         Circle(
@@ -116,7 +132,12 @@ def create_people(clients: int, circles: int) -> list[dict]:
     for i in range(clients):
         user = User.objects.create(email=f"bench{i}@example.invalid", password=UNUSABLE)
         user.profile.display_name = f"Bench {i}"
-        user.profile.save(update_fields=["display_name"])
+        # 18+ confirmed and the current guidelines accepted, or the chat refuses them.
+        user.profile.adult_confirmed_at = now
+        user.profile.guidelines_version = settings.CONNECT_GUIDELINES_VERSION
+        user.profile.save(
+            update_fields=["display_name", "adult_confirmed_at", "guidelines_version"]
+        )
         circle = circle_rows[i // per_circle]
         memberships.append(Membership(circle=circle, user=user))
         session = SessionStore()
@@ -137,60 +158,6 @@ def create_people(clients: int, circles: int) -> list[dict]:
 
     connections.close_all()
     return people
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def servers(count: int, log_dir: Path):
-    procs = []
-    try:
-        for i in range(count):
-            port = free_port()
-            out = (log_dir / f"daphne-{i}.log").open("w")
-            proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "daphne",
-                    "-b",
-                    "127.0.0.1",
-                    "-p",
-                    str(port),
-                    "connect.asgi:application",
-                ],
-                cwd=ROOT,
-                env=ENV,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-            procs.append((proc, port))
-        for proc, port in procs:
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"daphne exited; see {log_dir}")
-                with (
-                    contextlib.suppress(OSError),
-                    socket.create_connection(("127.0.0.1", port), 0.2),
-                ):
-                    break
-                if time.monotonic() > deadline:
-                    raise RuntimeError("daphne did not start")
-                time.sleep(0.1)
-        yield [f"127.0.0.1:{port}" for _, port in procs]
-    finally:
-        for proc, _ in procs:
-            proc.terminate()
-        for proc, _ in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 class Client:
@@ -306,7 +273,12 @@ async def bench(people, hosts, total, timeout):
     start = time.perf_counter() + 1.0
     begin = start
     sends = [c.run(start + SEND_INTERVAL * i / len(clients)) for i, c in enumerate(clients)]
-    await asyncio.wait_for(asyncio.gather(*sends), timeout)
+    timed_out = False
+    try:
+        await asyncio.wait_for(asyncio.gather(*sends), timeout)
+    except TimeoutError:
+        # Too slow to finish in time: report what was sent, say so, fail the run.
+        timed_out = True
     sent_done = time.perf_counter()
     # Wait for the tail of the deliveries (bounded).
     members = {}
@@ -347,7 +319,52 @@ async def bench(people, hosts, total, timeout):
         "duplicated": duplicated,
         "rate_limited_resends": stats["resends"],
         "drain_seconds": round(end - sent_done, 1),
+        "timed_out": timed_out,
     }
+
+
+LAYERS = ("pubsub", "core")
+SUMMARY_KEYS = (
+    "messages",
+    "per_second",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "lost",
+    "duplicated",
+    "timed_out",
+    "load_1m",
+)
+
+
+def run_layer(layer, people, args, log_dir):
+    """One full run on ``layer`` ("pubsub" or "core"): fresh Redis state, two servers."""
+    forget_redis_state()
+    env = {**ENV, "CONNECT_CHANNEL_LAYER": layer}
+    layer_dir = log_dir / layer
+    layer_dir.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()[0]
+    with daphne_servers(2, layer_dir, env, profile=args.profile) as hosts:
+        log(f"[{layer}] servers: {', '.join(hosts)} (logs in {layer_dir})")
+        result = asyncio.run(bench(people, hosts, args.messages, args.timeout))
+    result["load_1m"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    log(
+        f"[{layer}] {result['messages']} messages from {result['clients']} clients in "
+        f"{result['circles']} circles over {result['seconds']} s: "
+        f"{result['per_second']} messages/s"
+    )
+    log(
+        f"[{layer}] delivery latency p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
+        f"p99 {result['p99_ms']} ms ({result['deliveries']} deliveries)"
+    )
+    log(
+        f"[{layer}] lost {result['lost']}, duplicated {result['duplicated']}, "
+        f"resent after the rate limit {result['rate_limited_resends']}, "
+        f"load average {result['load_1m'][0]} -> {result['load_1m'][1]}"
+    )
+    if args.profile:
+        log(f"[{layer}] profiles: {layer_dir}/daphne-*.profile.txt")
+    return result
 
 
 def main():
@@ -356,7 +373,16 @@ def main():
     parser.add_argument("--circles", type=int, default=40)
     parser.add_argument("--messages", type=int, default=20000)
     parser.add_argument("--timeout", type=int, default=900, help="seconds for the sending phase")
+    parser.add_argument(
+        "--layers",
+        default=",".join(LAYERS),
+        help="channel layers to run one after the other, same load (the first is the headline)",
+    )
+    parser.add_argument("--profile", action="store_true", help="run the servers under pyinstrument")
     args = parser.parse_args()
+    layers = [name.strip() for name in args.layers.split(",") if name.strip()]
+    if not layers or set(layers) - set(LAYERS):
+        parser.error(f"--layers takes names from {', '.join(LAYERS)}")
     log(f"database {DB_URL.rsplit('@', 1)[-1]}, redis {REDIS_URL}")
     ensure_database()
     people = create_people(args.clients, args.circles)
@@ -366,24 +392,18 @@ def main():
         / f"connect-chat-bench-{os.getpid()}"
     )
     log_dir.mkdir(parents=True, exist_ok=True)
-    with servers(2, log_dir) as hosts:
-        log(f"servers: {', '.join(hosts)} (logs in {log_dir})")
-        result = asyncio.run(bench(people, hosts, args.messages, args.timeout))
-    log(
-        f"{result['messages']} messages from {result['clients']} clients in "
-        f"{result['circles']} circles over {result['seconds']} s: "
-        f"{result['per_second']} messages/s"
+    results = {layer: run_layer(layer, people, args, log_dir) for layer in layers}
+    headline = results[layers[0]]
+    out = {
+        **headline,
+        "channel_layer": layers[0],
+        "layers": {name: {k: r[k] for k in SUMMARY_KEYS} for name, r in results.items()},
+    }
+    print(json.dumps(out), flush=True)
+    clean = all(
+        r["lost"] == 0 and r["duplicated"] == 0 and not r["timed_out"] for r in results.values()
     )
-    log(
-        f"delivery latency p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
-        f"p99 {result['p99_ms']} ms ({result['deliveries']} deliveries)"
-    )
-    log(
-        f"lost {result['lost']}, duplicated {result['duplicated']}, "
-        f"resent after the rate limit {result['rate_limited_resends']}"
-    )
-    print(json.dumps(result), flush=True)
-    return 0 if result["lost"] == 0 and result["duplicated"] == 0 else 1
+    return 0 if clean else 1
 
 
 if __name__ == "__main__":

@@ -6,8 +6,9 @@
 It creates a fresh database (``<name>_bench_invitations`` next to
 DATABASE_URL's, or a temporary SQLite file without DATABASE_URL), migrates it,
 bulk-creates the invitations, starts a local SMTP sink (aiosmtpd) and
-``--workers`` solo Celery workers, queues one task per invitation and times
-until every invitation is marked sent. Duplicates and missing emails are
+``--workers`` solo Celery workers, queues the emails through the outbox as the
+site does (tasks of up to 50 emails, each worker keeping one SMTP connection)
+and times until every email is marked sent. Duplicates and missing emails are
 counted by Message-ID at the sink. The last line is JSON.
 """
 
@@ -55,6 +56,8 @@ def main() -> int:
         return 2
 
     os.environ["DATABASE_URL"] = db_url = _fresh_database()
+    # Workers run as in production: no per-query debug bookkeeping.
+    os.environ["DJANGO_DEBUG"] = "false"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "connect.settings")
     import django
 
@@ -62,8 +65,9 @@ def main() -> int:
     from django.core.management import call_command
 
     from connect.celery import app
-    from connect.circles.models import Invitation
-    from connect.circles.tasks import send_invitation_email
+    from connect.notifications.models import OutboxEmail
+    from connect.notifications.outbox import message_id
+    from connect.notifications.tasks import outbox_dispatch
     from tests.circles.worker_harness import SmtpSink, Worker, make_invitations, wait_for
 
     print(f"database: {db_url.rsplit('/', 1)[-1]}; migrating…", flush=True)
@@ -73,7 +77,7 @@ def main() -> int:
     print(f"{len(ids)} invitations created; {args.workers} workers", flush=True)
 
     def sent() -> int:
-        return Invitation.objects.filter(email_status=Invitation.EmailStatus.SENT).count()
+        return OutboxEmail.objects.filter(status=OutboxEmail.Status.SENT).count()
 
     with SmtpSink() as sink:
         workers = [
@@ -82,8 +86,7 @@ def main() -> int:
         try:
             time.sleep(3)  # let the workers connect before the clock starts
             started = time.perf_counter()
-            for pk in ids:
-                send_invitation_email.delay(pk)
+            outbox_dispatch(ids)
             last = -1
             kills = 0
             next_kill = started + args.kill_every if args.kill_every else float("inf")
@@ -101,12 +104,15 @@ def main() -> int:
                     print(f"\r  sent {done}/{len(ids)}", end="", flush=True)
                     last, last_progress = done, time.perf_counter()
                 elif time.perf_counter() - last_progress > 20:
-                    # What the periodic requeue_invitation_emails does for owed rows
-                    # after 10 minutes: a task message lost by the broker is re-queued.
-                    owed = Invitation.objects.exclude(email_status=Invitation.EmailStatus.SENT)
-                    for pk in owed.values_list("pk", flat=True):
-                        send_invitation_email.delay(pk)
-                        requeued += 1
+                    # What the periodic outbox_requeue does for owed rows after
+                    # 10 minutes: a task message lost by the broker is re-queued.
+                    owed = list(
+                        OutboxEmail.objects.exclude(status=OutboxEmail.Status.SENT).values_list(
+                            "pk", flat=True
+                        )
+                    )
+                    outbox_dispatch(owed)
+                    requeued += len(owed)
                     last_progress = time.perf_counter()
                 if done >= len(ids) or time.perf_counter() - started > 1800:
                     break
@@ -121,7 +127,8 @@ def main() -> int:
             for w in workers:
                 w.stop()
         received = sink.snapshot()
-    expected = {f"<invitation-{pk}@connect.invalid>" for pk in ids}
+    sources = OutboxEmail.objects.filter(pk__in=ids).values_list("source_id", flat=True)
+    expected = {message_id("invitation", pk) for pk in sources}
     duplicates = sum(c - 1 for c in received.values())
     missing = len(expected - set(received))
     per_second = len(ids) / seconds if seconds else 0.0

@@ -2,6 +2,7 @@
 
     python bench/matching.py                       # n = 1,000 / 10,000 / 100,000 + small exact
     python bench/matching.py --sizes 1000 --small 24,32 --cpsat-seconds 30
+    python bench/matching.py --n 100000 --workers 2  # the round's buckets on Celery workers
 
 Every (n, method) runs in a fresh process, so "peak MB" is that process's
 peak resident memory (input included). Seconds are wall-clock for the method
@@ -187,14 +188,111 @@ def small_instances(sizes, seed, cpsat_seconds):
     return rows
 
 
+def _start_workers(count, redis_url, log_dir):
+    """``count`` real Celery workers (one process each) on ``redis_url``."""
+    import subprocess
+
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "CONNECT_VAR_DIR": str(log_dir),
+        "CONNECT_LOG_LEVEL": "WARNING",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
+    env.pop("DATABASE_URL", None)  # bucket jobs never touch the database
+    procs = []
+    for i in range(count):
+        cmd = [sys.executable, "-m", "celery", "-A", "connect.celery", "worker", "-P", "solo"]
+        cmd += ["-n", f"bench{i}-{os.getpid()}@%h", "--without-gossip", "--without-mingle"]
+        # BENCH_WORKER_LOGLEVEL=INFO logs each bucket job's time in worker-<i>.log.
+        cmd += ["--loglevel", os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING")]
+        out = open(log_dir / f"worker-{i}.log", "w")  # noqa: SIM115 (lives with the process)
+        procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out))
+    return procs
+
+
+def bench_workers(n, seed, workers, redis_url):
+    """The same round solved in this process, then with its buckets on
+    ``workers`` Celery workers; the circles must be the same."""
+    import tempfile
+
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.update({"DJANGO_SETTINGS_MODULE": "connect.settings", "REDIS_URL": redis_url})
+    os.environ.pop("DATABASE_URL", None)
+    log_dir = Path(tempfile.mkdtemp(prefix="connect-matching-bench-"))
+    os.environ["CONNECT_VAR_DIR"] = str(log_dir)
+    import django
+
+    django.setup()
+    from connect.celery import app
+    from connect.circles.rounds import workers_runner
+    from connect.matching import MatchParams, form_circles
+
+    app.control.purge()
+    procs = _start_workers(workers, redis_url, log_dir)
+    try:
+        deadline = time.monotonic() + 120
+        while len(app.control.ping(timeout=1.0) or []) < workers:
+            if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+                raise RuntimeError(f"workers did not start; see {log_dir}")
+        params = MatchParams(seed=seed)
+        seekers = _workload(n, seed)
+        load = [round(os.getloadavg()[0], 2)]
+        t0 = time.perf_counter()
+        here = form_circles(seekers, params)
+        seconds_in_process = time.perf_counter() - t0
+        load.append(round(os.getloadavg()[0], 2))
+        t0 = time.perf_counter()
+        there = form_circles(seekers, params, runner=workers_runner())
+        seconds_workers = time.perf_counter() - t0
+        load.append(round(os.getloadavg()[0], 2))
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(30)
+    same = here.circles == there.circles and here.top_ups == there.top_ups
+    out = {
+        "n": n,
+        "workers": workers,
+        "bucket_jobs": here.stats.get("bucket_jobs"),
+        "seconds_in_process": round(seconds_in_process, 2),
+        "seconds_workers": round(seconds_workers, 2),
+        "speedup": round(seconds_in_process / seconds_workers, 2),
+        "same_circles": same,
+        "placed": round(here.stats["placed"] / n, 4),
+        "quality_ratio": round(here.stats["quality_ratio"], 4),
+        "load_1m": load,
+    }
+    print(
+        f"n={n}: in process {out['seconds_in_process']} s, on {workers} workers "
+        f"{out['seconds_workers']} s (speed-up {out['speedup']}), same circles: {same}; "
+        f"load average {load}",
+        flush=True,
+    )
+    print(json.dumps(out), flush=True)
+    return 0 if same else 1
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=100_000, help="seekers, with --workers")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="solve one round in this process and again with its buckets on this many "
+        "Celery workers (needs Redis: BENCH_REDIS_URL, default redis://127.0.0.1:6379/7)",
+    )
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--small", default="24,28,32,36,40")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--cpsat-seconds", type=float, default=60.0)
     ap.add_argument("--kmeans-timeout", type=float, default=900.0)
     args = ap.parse_args(argv)
+    if args.workers:
+        redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+        sys.exit(bench_workers(args.n, args.seed, args.workers, redis_url))
     sizes = [int(x) for x in args.sizes.split(",") if x]
     small = [int(x) for x in args.small.split(",") if x]
 

@@ -15,9 +15,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "connect.core.tasks.worker_heartbeat",
         "schedule": _env.float("CONNECT_HEARTBEAT_INTERVAL", default=60.0),
     },
-    "notifications-send-deferred": {
-        # Emails held back by quiet hours go out when the hours end.
-        "task": "connect.notifications.tasks.release_deferred_emails",
+    "notifications-outbox-requeue": {
+        # Emails held back by quiet hours go out when the hours end, and owed
+        # emails whose task was lost are queued again.
+        "task": "connect.notifications.tasks.outbox_requeue",
         "schedule": 300.0,
     },
     "meetups-send-reminders": {
@@ -36,10 +37,6 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "circles-expire-invitations": {
         "task": "connect.circles.tasks.expire_invitations",
-        "schedule": 300.0,
-    },
-    "circles-requeue-invitation-emails": {
-        "task": "connect.circles.tasks.requeue_invitation_emails",
         "schedule": 300.0,
     },
 }

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CONNECT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -36,6 +37,8 @@ else:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("CONNECT_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The right-hand side of every email's Message-ID; empty means SITE_URL's host.
+CONNECT_MESSAGE_ID_DOMAIN = env.str("CONNECT_MESSAGE_ID_DOMAIN", default="")
 
 INSTALLED_APPS = [
     "daphne",  # first, so runserver serves WebSockets too
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "connect.meetups",
     "connect.chat",
     "connect.moderation",
+    "connect.insights",
 ]
 
 MIDDLEWARE = [
@@ -167,21 +171,39 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # redis-py 8 reads with a 5 s socket timeout by default, which cuts
-                # channels_redis's 5 s blocking BZPOPMIN and drops every idle socket
-                # (channels_redis#422): allow the read to outlast the pop.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
-                "prefix": env.str("CONNECT_CHANNEL_PREFIX", default="connect"),
-                # All sockets of one process share one inbox; the default 100 drops
-                # messages as soon as a busy process falls a fraction of a second behind.
-                "capacity": env.int("CONNECT_CHANNEL_CAPACITY", default=10000),
-            },
+    # Two Redis channel layers (docs/decisions/0035-chat-channel-layer.md):
+    # "pubsub" (default) publishes a group message once and each process fans it
+    # out to its own sockets; "core" keeps per-socket inboxes in Redis lists.
+    # redis-py 8 reads with a 5 s socket timeout by default, which cuts
+    # channels_redis's 5 s blocking BZPOPMIN and drops every idle socket
+    # (channels_redis#422): allow the read to outlast the pop.
+    _channel_hosts = [{"address": REDIS_URL, "socket_timeout": 15}]
+    _channel_prefix = env.str("CONNECT_CHANNEL_PREFIX", default="connect")
+    CONNECT_CHANNEL_LAYER = env.str("CONNECT_CHANNEL_LAYER", default="pubsub")
+    if CONNECT_CHANNEL_LAYER == "pubsub":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": _channel_hosts, "prefix": _channel_prefix},
+            }
         }
-    }
+    elif CONNECT_CHANNEL_LAYER == "core":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {
+                    "hosts": _channel_hosts,
+                    "prefix": _channel_prefix,
+                    # All sockets of one process share one inbox; the default 100 drops
+                    # messages as soon as a busy process falls a fraction of a second behind.
+                    "capacity": env.int("CONNECT_CHANNEL_CAPACITY", default=10000),
+                },
+            }
+        }
+    else:
+        raise ImproperlyConfigured(
+            f"CONNECT_CHANNEL_LAYER must be 'pubsub' or 'core', not {CONNECT_CHANNEL_LAYER!r}"
+        )
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     # A task taken by a worker that dies is delivered again after this many seconds.
@@ -260,9 +282,7 @@ MFA_TOTP_ISSUER = "Connect"
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = env.str(
-        "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-    )
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="connect.core.mail.ReadableConsoleBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Connect <hello@connect.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -347,13 +367,23 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("CONNECT_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own "django" handler prints while DEBUG is on; the root handler
+        # above already does, so every access line would be printed twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 # --- Connect ----------------------------------------------------------------
 CONNECT_GUIDELINES_VERSION = "2026-11"
 CONNECT_MATCH_ROUND_HOURS = env.float("CONNECT_MATCH_ROUND_HOURS", default=24.0)
+# Worker processes a matching round spreads its buckets over; 0 asks the workers that
+# answer (docs/decisions/0037-matching-round-workers.md); 1 keeps the round in one process.
+CONNECT_MATCH_WORKERS = env.int("CONNECT_MATCH_WORKERS", default=0)
 CONNECT_INVITATION_HOURS = env.int("CONNECT_INVITATION_HOURS", default=48)
+# Community-health figures are kept this long per filter choice (0: computed every time).
+CONNECT_INSIGHTS_CACHE_SECONDS = env.int("CONNECT_INSIGHTS_CACHE_SECONDS", default=300)
 CONNECT_HEARTBEAT_INTERVAL = env.float("CONNECT_HEARTBEAT_INTERVAL", default=60.0)
 
 from connect.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402,F401,F811  (periodic jobs)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("meetups/", include("connect.meetups.urls")),
     path("chat/", include("connect.chat.urls")),
     path("safety/", include("connect.moderation.urls")),
+    path("insights/", include("connect.insights.urls")),
     path("admin/", admin.site.urls),
 ]
 

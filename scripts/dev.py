@@ -14,6 +14,7 @@ nothing but Python is needed.
 import hashlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -49,7 +50,38 @@ def ensure_virtualenv() -> None:
 
 
 def manage(*args: str) -> None:
-    subprocess.check_call([str(PYTHON), str(ROOT / "manage.py"), *args], cwd=ROOT)
+    subprocess.check_call(
+        [str(PYTHON), str(ROOT / "manage.py"), *args], cwd=ROOT, env=site_environment(ADDRESS)
+    )
+
+
+def site_environment(address: str, environ=None) -> dict:
+    """The environment for the three processes: links in emails and calendar
+    feeds point at the address served, unless CONNECT_SITE_URL says otherwise."""
+    env = dict(os.environ if environ is None else environ)
+    dotenv = ROOT / ".env"
+    in_dotenv = dotenv.exists() and any(
+        line.strip().startswith("CONNECT_SITE_URL=") for line in dotenv.read_text().splitlines()
+    )
+    if not in_dotenv:
+        env.setdefault("CONNECT_SITE_URL", f"http://{address}")
+    return env
+
+
+def wait_until_listening(address: str, process, timeout: float = 120.0) -> bool:
+    """True once something accepts connections on ``address``; False if
+    ``process`` exits first or ``timeout`` seconds pass."""
+    host, _, port = address.rpartition(":")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection((host or "127.0.0.1", int(port)), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
 
 
 def run_site() -> int:
@@ -63,8 +95,10 @@ def run_site() -> int:
         "beat": celery
         + ["beat", "-l", "INFO", "-S", "django_celery_beat.schedulers:DatabaseScheduler"],
     }
-    processes = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in commands.items()}
-    step(f"Connect is running on http://{ADDRESS}/ (Ctrl-C stops it)")
+    env = site_environment(ADDRESS)
+    processes = {name: subprocess.Popen(cmd, cwd=ROOT, env=env) for name, cmd in commands.items()}
+    if wait_until_listening(ADDRESS, processes["web"]):
+        step(f"Connect is running on http://{ADDRESS}/ (Ctrl-C stops it)")
 
     def stop(*_):
         for proc in processes.values():
@@ -97,7 +131,7 @@ def main() -> int:
     ensure_virtualenv()
     step("Migrating the database")
     manage("migrate", "--noinput")
-    step("Loading demo data")
+    step("Loading demo data (and, the first time, a first matching round)")
     manage("seed_demo")
     return run_site()
 

@@ -36,10 +36,25 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
 }
 
+UV_VERSION=0.9.30
+UV_HOME=${CONNECT_UV_HOME:-$HOME/.cache/connect-uv}
+
 setup_python() {
   say "Python packages ($VENV)"
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+  # uv installs the same pinned requirements in seconds where pip takes one to
+  # three minutes on a fresh clone; it lives in its own small venv, kept
+  # between runs. If it cannot be had, pip does the work.
+  if [ ! -x "$UV_HOME/bin/uv" ] || [ "$("$UV_HOME/bin/uv" --version 2>/dev/null)" != "uv $UV_VERSION" ]; then
+    python3 -m venv "$UV_HOME" &&
+      "$UV_HOME/bin/python" -m pip install -q --disable-pip-version-check "uv==$UV_VERSION" ||
+      true
+  fi
+  if [ -x "$UV_HOME/bin/uv" ]; then
+    "$UV_HOME/bin/uv" pip install -q --python "$VENV/bin/python" -r requirements-dev.txt
+  else
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+  fi
 }
 
 ensure_chromium() {

@@ -60,6 +60,16 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_smtp_connection():
+    """The outbox keeps one mail connection per process; tests swap backends."""
+    from connect.notifications.outbox import connection_reset
+
+    connection_reset()
+    yield
+    connection_reset()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached values never leak between tests."""
     cache.clear()

@@ -326,6 +326,9 @@ EXPECTED = {
     "safety/export/": LOGGED_IN,
     "safety/export/download/": LOGGED_IN,
     "safety/delete-account/": LOGGED_IN,
+    # --- community health (moderators and operators) -----------------------------
+    "insights/": MODERATORS,
+    "insights/health.csv": MODERATORS,
 }
 
 LOGGED_OUT_ONLY = {**same(302), "anonymous": 200, "suspended_link": 200}

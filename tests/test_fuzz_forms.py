@@ -9,7 +9,7 @@ dates at the calendar's edges (0001-01-01, 9999-12-31), unicode, empty strings,
 NUL bytes, lists where one value is expected. Every answer must be below 500:
 bad input gets a form error or a 400/404, and changes nothing.
 
-Each form gets ``CONNECT_FUZZ_EXAMPLES`` inputs (default 200; ``bench/fuzz.py``
+Each form gets ``CONNECT_FUZZ_EXAMPLES`` inputs (default 60 in each test run; ``bench/fuzz.py``
 runs thousands). The session prints ``form fuzz: N inputs over M forms``.
 Every input runs in a savepoint that is rolled back, so one world serves all the
 inputs of a form.
@@ -29,7 +29,7 @@ from connect.chat.models import Message
 from tests import fuzzcount
 from tests.test_authorization_matrix import world  # noqa: F401  (a fixture)
 
-EXAMPLES = int(os.environ.get("CONNECT_FUZZ_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("CONNECT_FUZZ_EXAMPLES", "60"))
 
 NASTY = [
     "",
@@ -216,6 +216,7 @@ FORMS = {
     "appeal decision": ("moderator", "post", "/safety/appeals/{appeal}/", ["decision", "reason"]),
     "audit search (GET)": ("moderator", "get", "/safety/audit/", ["q", "person", "kind", "page"]),
     "queue order (GET)": ("moderator", "get", "/safety/queue/", ["order"]),
+    "community health filters (GET)": ("moderator", "get", "/insights/", ["weeks", "mode", "city"]),
     "delete account": ("member", "post", "/safety/delete-account/", ["password"]),
 }
 

@@ -249,6 +249,9 @@ POSTS = {
         outcomes(facilitator=CHANGES, moderator=CHANGES),
     ),
     "safety/audit/": (None, NOBODY),
+    # GET-only pages: a POST changes nothing for anyone.
+    "insights/": (None, NOBODY),
+    "insights/health.csv": (None, NOBODY),
     "safety/my-actions/": (None, NOBODY),
     # The member's mute (already appealed once).
     "safety/actions/<int:action_id>/appeal/": (

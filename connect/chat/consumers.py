@@ -1,10 +1,18 @@
 """The circle chat WebSocket: a thin async layer over services and selectors.
 
-Protocol (JSON frames). Client → server: ``{"action": "send", "body"}``,
+Protocol (JSON frames). Connect to ``/ws/chat/<circle>/`` or, after a dropped connection,
+``/ws/chat/<circle>/?last_id=<id>``: the socket then first sends, as
+``message`` frames marked ``"replayed": true``, exactly the messages after that
+id the reader missed (the same filtering as history: nothing from a blocked
+pair, nothing deleted or hidden), each once even if it was also broadcast
+while being replayed, then ``resumed {last_id, count, complete}``
+(``complete`` is false past RESUME_LIMIT messages: page on with ``history``).
+
+Client → server: ``{"action": "send", "body"}``,
 ``edit {id, body}``, ``delete {id}``, ``report {id, reason, note}``,
 ``history {after | before}``, ``read {id}``, ``typing``, ``ping``.
 Server → client: ``ready``, ``message``, ``message_updated``, ``history``,
-``presence``, ``typing``, ``ack``, ``crisis``, ``reported``, ``error``.
+``presence``, ``typing``, ``ack``, ``crisis``, ``reported``, ``resumed``, ``error``.
 
 A refused frame gets an ``error`` frame and the socket stays open; a frame
 that is malformed in any way (wrong types, ids beyond bigint, JSON nested too
@@ -21,13 +29,17 @@ that saved them (on commit), not from here; this consumer only answers its
 own client (``ack``, ``crisis``, ``error``) and relays typing and presence.
 """
 
+import asyncio
 import functools
 import json
 import logging
+from datetime import timedelta
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.urls import reverse
+from django.utils import timezone
 
 from connect.safety.selectors import blocked_ids
 
@@ -43,6 +55,15 @@ logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 16 * 1024
 HISTORY_LIMIT = selectors.PAGE_SIZE
+RESUME_PAGE = 200
+RESUME_LIMIT = 1000  # messages replayed on reconnect; beyond, the client pages history
+# The Redis pub/sub channel layer drops what is published while its connection
+# is down and reconnects without telling the consumer, so an open socket could
+# miss messages for good. Every GAP_CHECK_SECONDS each socket asks the
+# database for messages it should have had (saved at least GAP_SETTLE_SECONDS
+# ago, so one still on its way is not sent twice) and sends them as replays.
+GAP_CHECK_SECONDS = 10.0
+GAP_SETTLE_SECONDS = 2.0
 
 _CLOSE_FOR = {
     selectors.ANONYMOUS: realtime.CLOSE_NOT_AUTHENTICATED,
@@ -50,6 +71,31 @@ _CLOSE_FOR = {
     selectors.SUSPENDED: realtime.CLOSE_SUSPENDED,
     selectors.NOT_AGREED: realtime.CLOSE_NOT_AGREED,
 }
+
+
+@db
+def _missed(user, circle_id, after, settled_before=None):
+    messages, has_more = selectors.messages_since(
+        user, circle_id, after, limit=RESUME_PAGE, settled_before=settled_before
+    )
+    return [message_payload(m) for m in messages], has_more
+
+
+@db
+def _latest_id(circle_id) -> int:
+    return selectors.latest_message_id(circle_id)
+
+
+def _resume_from(scope) -> int | None:
+    """The ``last_id`` of the connect URL's query string: None when absent,
+    else a whole number 0..MAX_ID (else ChatError)."""
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("last_id")
+    if not values:
+        return None
+    text = values[-1].strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        raise permissions.ChatError("invalid", "last_id must be a message id.")
+    return _int_or_none(int(text))
 
 
 @db
@@ -85,6 +131,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user = self.scope.get("user")
         self.circle_id = int(self.scope["url_route"]["kwargs"]["circle_id"])
         self.joined = False
+        self.replayed = set()  # ids of messages the resume replay sent
+        self.watermark = 0  # the newest message id this socket has been sent
+        self.gap_watch = None
         try:
             access = await db(permissions.access_circle_chat)(
                 self.user, self.circle_id, to_post=False
@@ -115,9 +164,64 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 "last_read_id": await db(selectors.last_read_id)(self.user, self.circle_id),
             }
         )
+        try:
+            resume_from = _resume_from(self.scope)
+        except permissions.ChatError as error:
+            await self.send_error(error.code, error.text)
+            resume_from = None
+        self.watermark = await _latest_id(self.circle_id)
+        if resume_from is not None:
+            await self._resume(resume_from)
+        self.gap_watch = asyncio.ensure_future(self._watch_for_gaps())
         await self._broadcast_presence()
 
+    async def _watch_for_gaps(self):
+        """Send what the channel layer lost (see GAP_CHECK_SECONDS)."""
+        while True:
+            await asyncio.sleep(GAP_CHECK_SECONDS)
+            try:
+                settled = timezone.now() - timedelta(seconds=GAP_SETTLE_SECONDS)
+                messages, _ = await _missed(
+                    self.user, self.circle_id, self.watermark, settled_before=settled
+                )
+                for message in messages:
+                    if message["id"] in self.replayed:
+                        continue
+                    self.replayed.add(message["id"])
+                    self.watermark = max(self.watermark, message["id"])
+                    await self.send_json({"type": "message", "message": message, "replayed": True})
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database away for a moment: try at the next check
+                logger.warning("chat gap check failed", exc_info=True)
+
+    async def _resume(self, after: int):
+        """Replay what was missed since ``after``. The socket joined its groups
+        before the first read, so a message committed later arrives by
+        broadcast; one also broadcast while being replayed is dropped from the
+        broadcast (``self.replayed``). Events queue until ``connect`` returns."""
+        count, complete = 0, True
+        while True:
+            messages, has_more = await _missed(self.user, self.circle_id, after)
+            for message in messages:
+                self.replayed.add(message["id"])
+                self.watermark = max(self.watermark, message["id"])
+                await self.send_json({"type": "message", "message": message, "replayed": True})
+            count += len(messages)
+            if messages:
+                after = messages[-1]["id"]
+            if not has_more:
+                break
+            if count >= RESUME_LIMIT:
+                complete = False
+                break
+        await self.send_json(
+            {"type": "resumed", "last_id": after, "count": count, "complete": complete}
+        )
+
     async def disconnect(self, code):
+        if getattr(self, "gap_watch", None) is not None:
+            self.gap_watch.cancel()
         if not getattr(self, "joined", False):
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
@@ -249,9 +353,18 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     # --- events from the channel layer -------------------------------------
     async def chat_message(self, event):
-        if event["message"]["author_id"] in self.blocked:
+        message = event["message"]
+        if message["author_id"] in self.blocked:
             return  # a blocked pair never sees each other's words
-        await self.send_json({"type": event["kind"], "message": event["message"]})
+        if event["kind"] == "message":
+            if message["id"] in self.replayed:
+                return  # already sent by the resume replay or the gap check
+            self.watermark = max(self.watermark, message["id"])
+        text = event.get("text")
+        if text is None:
+            await self.send_json({"type": event["kind"], "message": message})
+        else:
+            await self.send(text_data=text)
 
     async def chat_typing(self, event):
         if event["user_id"] == self.user.pk or event["user_id"] in self.blocked:

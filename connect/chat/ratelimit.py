@@ -10,25 +10,32 @@ only candidate (django-ratelimit) is built for views, not for WebSocket frames.
 
 import time
 
-from django.core.cache import cache
+import redis
+from django.core.cache import cache, caches
 from django_redis.cache import RedisCache
 
 
 def hit(scope: str, ident, limit: int, window: int) -> bool:
     """Count one event for ``ident``; True if it is within ``limit`` per ``window`` seconds."""
     key = f"chat:rate:{scope}:{ident}"
-    if isinstance(cache, RedisCache):
-        # add() only creates the key (with its expiry) if it is missing, and
-        # Redis INCR is atomic and keeps that expiry: exact across processes.
-        cache.add(key, 0, timeout=window)
+    # ``cache`` is a proxy: ask the configured cache itself what it is.
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # One round trip: SET NX creates the counter with its expiry only if it
+        # is missing, and INCR is atomic and keeps that expiry, so the count is
+        # exact across processes and a window never outlives its ``window``.
         try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
-            count = 1
-        # None: Redis is away (the cache ignores the error): nothing is counted
-        # until it is back, and the event is let through.
-        return count is None or count <= limit
+            client = backend.client.get_client(write=True)
+            pipe = client.pipeline(transaction=True)
+            redis_key = backend.make_key(key)
+            pipe.set(redis_key, 0, ex=window, nx=True)
+            pipe.incr(redis_key)
+            _created, count = pipe.execute()
+        except (redis.RedisError, OSError):
+            # Redis is away: nothing is counted until it is back, and the event
+            # is let through (pages and chat keep working; see decision 0042).
+            return True
+        return int(count) <= limit
     # Other caches' incr() resets the expiry, so keep the window's start in the
     # value. Read-then-write: exact for one process, close enough across the
     # few processes that share a file cache on one host.

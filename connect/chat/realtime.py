@@ -11,6 +11,7 @@ change nothing stored, are the consumer's own.
 """
 
 import functools
+import json
 from typing import TYPE_CHECKING, Any
 
 import redis
@@ -94,7 +95,14 @@ def message_event(message: "Message", kind: str) -> dict[str, Any]:
     new one, "message_updated" for an edit, deletion or hiding."""
     from .payloads import message_payload
 
-    return {"type": "chat.message", "kind": kind, "message": message_payload(message)}
+    payload = message_payload(message)
+    return {
+        "type": "chat.message",
+        "kind": kind,
+        "message": payload,
+        # The frame every reader gets, encoded once here instead of once per socket.
+        "text": json.dumps({"type": kind, "message": payload}),
+    }
 
 
 def publish_message(message: "Message", kind: str) -> None:

@@ -119,6 +119,28 @@ def message_page(user, circle_id: int, *, before=None, after=None, limit=PAGE_SI
     return list(reversed(rows[:limit])), has_more
 
 
+def messages_since(user, circle_id: int, after: int, limit: int = PAGE_SIZE, settled_before=None):
+    """What a reconnecting reader missed: up to ``limit`` messages newer than
+    ``after``, in id order, that ``user`` may see and that are still shown
+    (nothing from a blocked pair, nothing deleted or hidden since), and only
+    those saved before ``settled_before`` when it is given. Returns
+    (messages, has_more)."""
+    rows = visible_messages(user, circle_id).filter(
+        id__gt=after, deleted_at__isnull=True, hidden_at__isnull=True
+    )
+    if settled_before is not None:
+        rows = rows.filter(created_at__lt=settled_before)
+    found = list(rows.order_by("id")[: limit + 1])
+    return found[:limit], len(found) > limit
+
+
+def latest_message_id(circle_id: int) -> int:
+    """The circle's newest message id (0 when it has none)."""
+    return (
+        Message.objects.filter(circle_id=circle_id).order_by("-id").values_list("id", flat=True)
+    ).first() or 0
+
+
 def get_visible_message(user, circle_id: int, message_id) -> Message | None:
     if not is_id(message_id):
         return None

@@ -49,8 +49,8 @@ class MatchRoundAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["user", "circle", "kind", "status", "email_status", "expires_at"]
-    list_filter = ["status", "email_status", "kind"]
+    list_display = ["user", "circle", "kind", "status", "expires_at"]
+    list_filter = ["status", "kind"]
     raw_id_fields = ["user", "circle", "match_round"]
 
 

@@ -1,44 +1,27 @@
-"""The invitation email (text + HTML) and a per-process SMTP connection.
+"""The invitation email (text + HTML), rendered by the outbox when it is sent.
 
-The Message-ID is deterministic per invitation (``<invitation-N@host>``), so
-in the rare case an email is handed to the server twice (see tasks.py) the
-copies are recognisably the same message.
+An invitation answered, withdrawn or expired before its email leaves (quiet
+hours, a busy queue) is not emailed: the renderer returns None.
 """
 
-import time
-
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
-from connect.notifications.emails import absolute_url
+from connect.notifications.outbox import absolute_url, email_build, outbox_renderer
 
-from .geo import distance_label
-from .timeslots import slot_in_zone
+from .models import Invitation
+from .selectors import invitation_reasons
 from .tokens import make_token
-
-_connection = None
-_last_used = 0.0
-IDLE_REOPEN_SECONDS = 30  # servers drop idle clients; reopen rather than fail a send
-
-
-def message_id(invitation_id: int) -> str:
-    return f"<invitation-{invitation_id}@connect.invalid>"
 
 
 def invitation_context(inv) -> dict:
-    profile = getattr(inv.user, "profile", None)
-    when = slot_in_zone(
-        inv.circle.start_slot, inv.circle.slot_count, profile.timezone if profile else "UTC"
-    )
+    reasons = invitation_reasons(inv)
     return {
         "invitation": inv,
         "circle": inv.circle,
         "display_name": inv.user.display_name,
-        "topics": [t.replace("-", " ") for t in inv.shared_topics],
-        "when": when.label,
-        "distance": distance_label(inv.distance_km),
+        **reasons,
+        "when": reasons["when"].label,
         "accept_url": absolute_url(
             reverse("circles:invitation_link", args=[make_token(inv, "accept")])
         ),
@@ -46,55 +29,20 @@ def invitation_context(inv) -> dict:
             reverse("circles:invitation_link", args=[make_token(inv, "decline")])
         ),
         "page_url": absolute_url(reverse("circles:invitation", args=[inv.pk])),
-        "site_url": settings.SITE_URL,
     }
 
 
-def build_message(inv) -> EmailMultiAlternatives:
-    context = invitation_context(inv)
-    message = EmailMultiAlternatives(
-        subject=f"[Connect] You're invited to {inv.circle.name}",
-        body=render_to_string("circles/email/invitation.txt", context),
-        to=[inv.user.email],
-        headers={"Message-ID": message_id(inv.pk)},
+def invitations_by_id(ids):
+    return Invitation.objects.select_related("user", "user__profile", "circle").in_bulk(list(ids))
+
+
+@outbox_renderer("invitation", load=invitations_by_id)
+def invitation_email(email, inv: Invitation):
+    if inv.status != Invitation.Status.PENDING or inv.expires_at <= timezone.now():
+        return None
+    return email_build(
+        email,
+        subject=f"You're invited to {inv.circle.name}",
+        template="circles/email/invitation",
+        context=invitation_context(inv),
     )
-    message.attach_alternative(
-        render_to_string("circles/email/invitation.html", context), "text/html"
-    )
-    return message
-
-
-def _open_connection():
-    global _connection
-    if _connection is not None and time.monotonic() - _last_used > IDLE_REOPEN_SECONDS:
-        reset_connection()
-    if _connection is None:
-        _connection = get_connection()
-        _connection.open()
-    return _connection
-
-
-def reset_connection() -> None:
-    global _connection
-    if _connection is not None:
-        try:
-            _connection.close()
-        except Exception:  # noqa: S110  a broken connection may fail to close; drop it anyway
-            pass
-    _connection = None
-
-
-def send_message(message) -> None:
-    """Send over a connection kept open across tasks in this worker process
-    (one SMTP handshake per worker, not per email); raises on failure."""
-    global _last_used
-    connection = _open_connection()
-    _last_used = time.monotonic()
-    try:
-        sent = connection.send_messages([message])
-    except Exception:
-        reset_connection()
-        raise
-    if sent != 1:
-        reset_connection()
-        raise ConnectionError("the mail server did not take the message")

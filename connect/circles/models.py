@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from accounts.languages import language_name
 from accounts.models import Topic
 from connect.matching.types import MAX_CIRCLE_SIZE, MIN_CIRCLE_SIZE, MatchResult
 
@@ -97,6 +98,10 @@ class Circle(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
+
     def open_seats(self, pending_invitations: int) -> int:
         """Seats a matching round or a join request may fill: capacity − active
         members − pending invitations (a declined or expired invitation frees
@@ -182,6 +187,10 @@ class MatchRound(models.Model):
     circles_proposed = models.PositiveIntegerField(default=0)
     top_ups = models.PositiveIntegerField(default=0)
     placed = models.PositiveIntegerField(default=0)
+    # Seekers the engine could have placed this round (its "placeable"), and
+    # how many it left waiting for each of its reasons ({reason: count}).
+    placeable = models.PositiveIntegerField(default=0)
+    unplaced_reasons = models.JSONField(default=dict, blank=True)
     invitations = models.PositiveIntegerField(default=0)
     quality = models.FloatField(default=0.0)
     bound = models.FloatField(default=0.0)
@@ -224,13 +233,6 @@ class Invitation(models.Model):
         EXPIRED = "expired", "Expired"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    class EmailStatus(models.TextChoices):
-        NONE = "none", "Not emailed"
-        OWED = "owed", "Waiting to be sent"
-        DEFERRED = "deferred", "Held until quiet hours end"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle_invitations"
@@ -248,13 +250,6 @@ class Invitation(models.Model):
     distance_km = models.PositiveIntegerField(null=True, blank=True)
     score = models.FloatField(default=0.0)
 
-    email_status = models.CharField(
-        max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE
-    )
-    email_not_before = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    email_error = models.CharField(max_length=300, blank=True)
-
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -266,7 +261,6 @@ class Invitation(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "expires_at"]),
-            models.Index(fields=["email_status", "email_not_before"]),
         ]
 
     def __str__(self):

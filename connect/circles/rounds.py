@@ -241,51 +241,212 @@ def _run_round(*, dry_run: bool, progress, now):
     started = time.perf_counter()
     RoundLock.objects.get_or_create(pk=1)
     with transaction.atomic():
-        try:
-            lock = RoundLock.objects.select_for_update(nowait=True).get(pk=1)
-        except DatabaseError as exc:
-            raise RoundBusy("another matching round is running") from exc
-        week_start = week_start_utc(now.date())
+        lock = _take_lock()
         progress("reading seekers")
-        seekers = gather_seekers(week_start)
+        seekers = gather_seekers(week_start_utc(now.date()))
         progress("reading open circles", len(seekers))
         open_circles = gather_open_circles()
         progress("matching", len(seekers), len(open_circles))
         result = engine.propose(seekers, open_circles, meeting_slots=MEETING_SLOTS)
-        stats = dict(result.stats or {})
-        placed = sum(len(c.member_ids) for c in result.circles) + sum(
-            len(t.member_ids) for t in result.top_ups
-        )
-        quality = float(stats.get("quality", 0.0) or 0.0)
-        bound = float(stats.get("bound", 0.0) or 0.0)
-        record = MatchRound(
-            started_at=now,
-            seekers=len(seekers),
-            open_circles=len(open_circles),
-            circles_proposed=len(result.circles),
-            top_ups=len(result.top_ups),
-            placed=placed,
-            quality=quality,
-            bound=bound,
-            quality_ratio=(quality / bound) if bound else None,
-        )
+        record = _round_record(result, seekers, open_circles, now)
         if dry_run:
             record.seconds = time.perf_counter() - started
             record.result = result
             transaction.set_rollback(True)
             return record
-        record.save()
-        record.invitations = write_result(result, record, progress)
-        placed_ids = {m for c in result.circles for m in c.member_ids} | {
-            m for t in result.top_ups for m in t.member_ids
-        }
-        Profile.objects.filter(
-            user_id__in=[s.id for s in seekers if s.id not in placed_ids]
-        ).update(waiting_rounds=F("waiting_rounds") + 1)
-        record.finished_at = timezone.now()
-        record.seconds = time.perf_counter() - started
-        record.save()
-        lock.last_started_at = now
-        lock.save(update_fields=["last_started_at"])
-        record.result = result
+        _write_round(record, result, seekers, lock, now, started, progress)
     return record
+
+
+def _take_lock() -> RoundLock:
+    try:
+        return RoundLock.objects.select_for_update(nowait=True).get(pk=1)
+    except DatabaseError as exc:
+        raise RoundBusy("another matching round is running") from exc
+
+
+def _round_record(result, seekers, open_circles, now) -> MatchRound:
+    stats = dict(result.stats or {})
+    placed = sum(len(c.member_ids) for c in result.circles) + sum(
+        len(t.member_ids) for t in result.top_ups
+    )
+    quality = float(stats.get("quality", 0.0) or 0.0)
+    bound = float(stats.get("bound", 0.0) or 0.0)
+    return MatchRound(
+        started_at=now,
+        seekers=len(seekers),
+        open_circles=len(open_circles),
+        circles_proposed=len(result.circles),
+        top_ups=len(result.top_ups),
+        placed=placed,
+        placeable=int(stats.get("placeable", 0) or 0),
+        unplaced_reasons=dict(Counter(result.unplaced.values())),
+        quality=quality,
+        bound=bound,
+        quality_ratio=(quality / bound) if bound else None,
+    )
+
+
+def _write_round(record, result, seekers, lock, now, started, progress) -> None:
+    """Inside the round's transaction, holding the lock: circles, invitations,
+    the waiting counters and the round's record."""
+    record.save()
+    record.invitations = write_result(result, record, progress)
+    placed_ids = {m for c in result.circles for m in c.member_ids} | {
+        m for t in result.top_ups for m in t.member_ids
+    }
+    Profile.objects.filter(user_id__in=[s.id for s in seekers if s.id not in placed_ids]).update(
+        waiting_rounds=F("waiting_rounds") + 1
+    )
+    record.finished_at = timezone.now()
+    record.seconds = time.perf_counter() - started
+    record.save()
+    lock.last_started_at = now
+    lock.save(update_fields=["last_started_at"])
+    record.result = result
+
+
+# --- The round across workers ---------------------------------------------
+#
+# ``round_fan_out`` reads who is waiting, plans the engine's bucket jobs and
+# sends them to the workers as a Celery chord; the chord's body,
+# ``round_finish``, merges the answers and writes the round in ONE transaction
+# under the round lock, as ``run_round`` does. The people read at the start
+# may have changed by then: a proposal is kept only if every member is still
+# a seeker exactly as read (same availability, blocks, topics...), a top-up
+# only if its circle is still open exactly as read; the others wait for the
+# next round (they stay first in line). docs/decisions/0037-matching-round-workers.md
+
+
+def matching_workers() -> int:
+    """How many worker processes could solve buckets at once: 1 without a
+    real broker (the embedded defaults) or with tasks run inline;
+    CONNECT_MATCH_WORKERS when set; else the pool sizes of the workers that
+    answer now."""
+    if not settings.REDIS_URL or settings.CELERY_TASK_ALWAYS_EAGER:
+        return 1
+    configured = int(getattr(settings, "CONNECT_MATCH_WORKERS", 0) or 0)
+    if configured > 0:
+        return configured
+    from celery import current_task
+
+    from connect.celery import app
+
+    # One reply per worker, even when two share a node name (``inspect`` would merge them).
+    replies = app.control.broadcast("stats", reply=True, timeout=1.0) or []
+    stats = [(name, s) for reply in replies for name, s in reply.items()]
+    total = sum(int(s.get("pool", {}).get("max-concurrency", 1) or 1) for _, s in stats)
+    me = getattr(getattr(current_task, "request", None), "hostname", None)
+    if me and me not in {name for name, _ in stats}:
+        total += 1  # a one-process worker busy with this very task cannot answer
+    return total
+
+
+def round_fan_out(*, now=None) -> int:
+    """Start a round whose buckets the workers solve; returns how many jobs
+    went out. Raises ``RoundBusy`` while another round holds the lock."""
+    from celery import chord
+
+    from .tasks import finish_match_round, solve_matching_bucket
+
+    now = now or timezone.now()
+    RoundLock.objects.get_or_create(pk=1)
+    with transaction.atomic():
+        _take_lock()  # refuse now rather than after the workers' effort
+    seekers = gather_seekers(week_start_utc(now.date()))
+    open_circles = gather_open_circles()
+    jobs = engine.bucket_jobs_for(seekers, open_circles, meeting_slots=MEETING_SLOTS)
+    snapshot = {
+        "now": now.isoformat(),
+        "seekers": [engine.json.seeker_to_json(s) for s in seekers],
+        "open_circles": [engine.json.open_circle_to_json(c) for c in open_circles],
+    }
+    if not jobs:
+        finish_match_round.delay([], snapshot)
+        return 0
+    # Largest first: the workers take them in this order, so the longest job
+    # never starts last.
+    order = sorted(range(len(jobs)), key=lambda k: -len(jobs[k].seekers))
+    header = [solve_matching_bucket.s(k, engine.json.job_to_json(jobs[k])) for k in order]
+    chord(header)(finish_match_round.s(snapshot))
+    return len(jobs)
+
+
+def round_finish(answers: list[dict], snapshot: dict, progress=_noop) -> MatchRound:
+    """The chord's body: merge the workers' answers and write the round.
+    A second delivery of the same round finds its record and writes nothing."""
+    now = datetime.fromisoformat(snapshot["now"])
+    done = MatchRound.objects.filter(started_at=now, status=MatchRound.Status.DONE).first()
+    if done is not None:
+        return done
+    seekers = [engine.json.seeker_from_json(s) for s in snapshot["seekers"]]
+    open_circles = [engine.json.open_circle_from_json(c) for c in snapshot["open_circles"]]
+    ordered = [a["circles"] for a in sorted(answers, key=lambda a: a["index"])]
+    started = time.perf_counter()
+    try:
+        RoundLock.objects.get_or_create(pk=1)
+        with transaction.atomic():
+            lock = _take_lock()
+            result = engine.propose(
+                seekers,
+                open_circles,
+                meeting_slots=MEETING_SLOTS,
+                runner=engine.answers_runner(ordered),
+            )
+            considered = {s.id for s in seekers}
+            current = [s for s in gather_seekers(week_start_utc(now.date())) if s.id in considered]
+            result = _still_current(result, seekers, open_circles, current)
+            record = _round_record(result, seekers, open_circles, now)
+            # Only those still waiting, and read by this round, waited one more round.
+            _write_round(record, result, current, lock, now, started, progress)
+        return record
+    except RoundBusy:
+        raise
+    except Exception as exc:
+        MatchRound.objects.create(
+            started_at=now,
+            finished_at=timezone.now(),
+            status=MatchRound.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        raise
+
+
+def _still_current(result, seekers, open_circles, current_seekers):
+    """Keep only proposals whose people (and circle) are as they were read."""
+    then = {s.id: s for s in seekers}
+    now = {s.id: s for s in current_seekers}
+    open_then = {c.id: c for c in open_circles}
+    open_now = {c.id: c for c in gather_open_circles()}
+
+    def unchanged(ids) -> bool:
+        return all(now.get(i) == then[i] for i in ids)
+
+    result.circles = [c for c in result.circles if unchanged(c.member_ids)]
+    result.top_ups = [
+        t
+        for t in result.top_ups
+        if unchanged(t.member_ids) and open_now.get(t.circle_id) == open_then[t.circle_id]
+    ]
+    return result
+
+
+def workers_runner(timeout: float = 3600) -> engine.Runner:
+    """A runner that sends the jobs to the workers (largest first) and waits
+    for their answers: for a caller outside the workers (the benchmark, a
+    command). A round started by beat never waits: it uses the chord."""
+    from celery import group
+
+    from .tasks import solve_matching_bucket
+
+    def run(jobs):
+        order = sorted(range(len(jobs)), key=lambda k: -len(jobs[k].seekers))
+        pending = group(
+            solve_matching_bucket.s(k, engine.json.job_to_json(jobs[k])) for k in order
+        ).apply_async()
+        answers = pending.get(timeout=timeout)
+        pending.forget()
+        ordered = [a["circles"] for a in sorted(answers, key=lambda a: a["index"])]
+        return engine.answers_runner(ordered)(jobs)
+
+    return run

@@ -4,9 +4,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
+from accounts.selectors import topic_names
+from accounts.zones import zone_or_utc
 from connect.safety.models import Block
 
-from .geo import rounded_km
+from .geo import distance_label, rounded_km
 from .models import Circle, Invitation, JoinRequest, Membership
 from .timeslots import slot_in_zone
 
@@ -170,3 +172,18 @@ def invitation_for(user, invitation_id: int) -> Invitation | None:
         .prefetch_related(Prefetch("circle__topics"))
         .first()
     )
+
+
+def invitation_reasons(inv: Invitation) -> dict:
+    """Why the person was matched and when to answer by, as they read it: topic
+    names, the circle's time and the deadline in their own zone, the distance.
+    The invitation page and its email both show this."""
+    profile = getattr(inv.user, "profile", None)
+    tz = zone_or_utc(getattr(profile, "timezone", ""))
+    return {
+        "topics": topic_names(inv.shared_topics),
+        "when": slot_in_zone(inv.circle.start_slot, inv.circle.slot_count, tz.key),
+        "distance": distance_label(inv.distance_km),
+        "zone": tz.key,
+        "zone_label": tz.key.replace("_", " "),
+    }

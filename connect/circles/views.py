@@ -236,16 +236,11 @@ def leave(request, circle_id):
     return render(request, "circles/leave.html", {"circle": membership.circle})
 
 
-def _invitation_context(inv: Invitation, user) -> dict:
-    profile = _profile(user)
+def _invitation_context(inv: Invitation) -> dict:
     return {
         "invitation": inv,
         "circle": inv.circle,
-        "when": slot_in_zone(
-            inv.circle.start_slot, inv.circle.slot_count, getattr(profile, "timezone", "")
-        ),
-        "distance": distance_label(inv.distance_km),
-        "topics": [t.replace("-", " ") for t in inv.shared_topics],
+        **selectors.invitation_reasons(inv),
         "form": AcceptForm(),
     }
 
@@ -286,7 +281,7 @@ def invitation(request, invitation_id):
             messages.error(request, "Choose accept or decline.")
             return redirect("circles:invitation", invitation_id=invitation_id)
         return _respond(request, invitation_id, action)
-    return render(request, "circles/invitation.html", _invitation_context(inv, request.user))
+    return render(request, "circles/invitation.html", _invitation_context(inv))
 
 
 @login_required
@@ -312,6 +307,6 @@ def invitation_link(request, token):
     if inv.status != Invitation.Status.PENDING:
         messages.error(request, services.INVITATION_STATUS_MESSAGES[Invitation.Status(inv.status)])
         return redirect("circles:mine")
-    context = _invitation_context(inv, request.user)
+    context = _invitation_context(inv)
     context["link_action"] = data["a"]
     return render(request, "circles/invitation.html", context)

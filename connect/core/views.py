@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from accounts import onboarding
-from connect.circles.selectors import circles_of
+from connect.circles.selectors import circles_of, my_invitations
 
 from .crisis import resources_for
 from .health import health_report
@@ -32,6 +32,7 @@ def dashboard(request):
         "core/dashboard.html",
         {
             "profile": profile,
+            "invitations": list(my_invitations(request.user)),
             "circles": circles_of(request.user).order_by("name"),
             "progress": onboarding.progress(profile),
             "next_step": onboarding.next_step(profile),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -19,6 +20,7 @@ from .improve import local_search, place_leftovers
 from .small import BUCKET_COLUMNS, SmallSolver
 from .topup import TopUpPlan, circle_candidates, fill_open_circles
 from .types import (
+    BoolArray,
     CircleProposal,
     FloatArray,
     IntArray,
@@ -98,6 +100,77 @@ def solve_bucket(prob: Problem, bucket: Bucket, params: MatchParams) -> list[Gro
     return out
 
 
+@dataclass(frozen=True)
+class BucketJob:
+    """One bucket to solve, carrying its own seekers: it can be solved in this
+    process or elsewhere (``connect.matching.fanout`` turns it into JSON)."""
+
+    key: str
+    mode: str  # "in_person" | "virtual"
+    seekers: tuple[Seeker, ...]
+    params: MatchParams
+
+
+@dataclass(frozen=True)
+class JobCircle:
+    """A circle a job formed, by seeker id (independent of any Problem's indices)."""
+
+    member_ids: tuple[int, ...]
+    slot: int
+    language: str
+    point: tuple[float, float] | None
+
+
+# Solves a list of jobs, returning each job's circles in the jobs' order.
+Runner = Callable[[Sequence[BucketJob]], Sequence[Sequence[JobCircle]]]
+
+
+def solve_job(job: BucketJob) -> list[JobCircle]:
+    """Circles for one job, from its seekers alone."""
+    prob = build_problem(list(job.seekers), job.params)
+    bucket = Bucket(job.key, job.mode, np.arange(len(job.seekers), dtype=np.intp))
+    with threadpool_limits(limits=1, user_api="blas"):
+        groups = solve_bucket(prob, bucket, job.params)
+    return [
+        JobCircle(
+            member_ids=tuple(int(prob.ids[i]) for i in sorted(grp.members)),
+            slot=int(grp.slot),
+            language=prob.langs[grp.lang],
+            point=None if grp.point is None else (float(grp.point[0]), float(grp.point[1])),
+        )
+        for grp in groups
+    ]
+
+
+def run_in_process(jobs: Sequence[BucketJob]) -> list[list[JobCircle]]:
+    """The default runner: one job after the other, here."""
+    return [solve_job(job) for job in jobs]
+
+
+def _job(prob: Problem, bucket: Bucket, params: MatchParams) -> BucketJob:
+    return BucketJob(
+        bucket.key, bucket.mode, tuple(prob.seekers[int(i)] for i in bucket.members), params
+    )
+
+
+def _group_of(prob: Problem, job: BucketJob, circle: JobCircle, taken: BoolArray) -> Group:
+    """A job's circle as a Group of Problem indices, checked against the job
+    (a result from elsewhere is never trusted blindly)."""
+    allowed = {s.id for s in job.seekers}
+    ids = circle.member_ids
+    if len(set(ids)) != len(ids) or not set(ids) <= allowed:
+        raise ValueError(f"bucket {job.key}: a circle holds people outside the bucket")
+    members = sorted(prob.index_of[i] for i in ids)
+    if taken[members].any():
+        raise ValueError(f"bucket {job.key}: a circle holds someone already placed")
+    if not job.params.min_size <= len(members) <= job.params.max_size:
+        raise ValueError(f"bucket {job.key}: a circle of {len(members)}")
+    point = None if circle.point is None else (float(circle.point[0]), float(circle.point[1]))
+    return Group(
+        members=members, slot=circle.slot, lang=prob.langs.index(circle.language), point=point
+    )
+
+
 def _member_scores(U: FloatArray, idx: list[int]) -> FloatArray:
     V = U[idx]
     C = V @ V.T
@@ -175,18 +248,47 @@ def form_circles(
     seekers: Sequence[Seeker] | Iterable[Seeker],
     params: MatchParams | None = None,
     open_circles: Sequence[OpenCircle] | Iterable[OpenCircle] = (),
+    runner: Runner = run_in_process,
 ) -> MatchResult:
-    """Propose new circles and top-ups for everyone waiting (see docs/matching.md)."""
+    """Propose new circles and top-ups for everyone waiting (see docs/matching.md).
+
+    The independent buckets are handed to ``runner`` as jobs (in this process
+    by default; Connect's Celery runner spreads them over workers). The result
+    does not depend on where the jobs ran.
+    """
     # The engine's matrix products are small; multi-threaded BLAS only adds
     # contention (10x slower on a busy 2-core machine), so run it single-threaded.
     with threadpool_limits(limits=1, user_api="blas"):
-        return _form_circles(seekers, params, open_circles)
+        return _form_circles(seekers, params, open_circles, runner)
+
+
+class _JobsOnly(Exception):
+    def __init__(self, jobs: list[BucketJob]):
+        self.jobs = jobs
+
+
+def bucket_jobs(
+    seekers: Sequence[Seeker] | Iterable[Seeker],
+    params: MatchParams | None = None,
+    open_circles: Sequence[OpenCircle] | Iterable[OpenCircle] = (),
+) -> list[BucketJob]:
+    """The jobs ``form_circles`` would hand its runner, without solving them:
+    for a runner that cannot wait (a Celery chord), which solves them and then
+    calls ``form_circles`` with a runner that returns their answers."""
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            _form_circles(seekers, params, open_circles, run_in_process, jobs_only=True)
+    except _JobsOnly as planned:
+        return planned.jobs
+    raise AssertionError("form_circles always plans its jobs")  # pragma: no cover
 
 
 def _form_circles(
     seekers_in: Iterable[Seeker],
     params_in: MatchParams | None,
     open_circles_in: Iterable[OpenCircle],
+    runner: Runner,
+    jobs_only: bool = False,
 ) -> MatchResult:
     t0 = time.perf_counter()
     params = MatchParams() if params_in is None else params_in
@@ -200,12 +302,6 @@ def _form_circles(
     plans = fill_open_circles(prob, params, open_circles, taken)
 
     person_buckets, virtual = make_buckets(prob, params)
-    # The bound only reads the input, so it runs beside the matching (its numpy
-    # work releases the GIL while the matching is mostly Python).
-    bound_job = ThreadPoolExecutor(max_workers=1)
-    bound_future = bound_job.submit(
-        seeker_bounds, prob, person_buckets, virtual, params.min_size, 1
-    )
     groups: list[tuple[Group, str]] = []
     rest = np.flatnonzero(~taken & prob.starts.any(axis=1))
     if len(rest) <= SMALL_PROBLEM:
@@ -218,13 +314,36 @@ def _form_circles(
             groups.append((grp, "virtual" if grp.point is None else "in_person"))
     else:
         person_buckets_run, virtual_run = person_buckets, virtual
+    # Phase 1, independent jobs: every in-person region, and the people who can
+    # only meet by video (nobody is in two of them).
+    in_person = np.zeros(n, dtype=bool)
     for b in person_buckets_run:
-        sub = Bucket(b.key, b.mode, b.members[~taken[b.members]])
-        for grp in solve_bucket(prob, sub, params):
+        in_person[b.members] = True
+    phase1 = [Bucket(b.key, b.mode, b.members[~taken[b.members]]) for b in person_buckets_run]
+    only_video = virtual_run.members
+    only_video = only_video[~taken[only_video] & ~in_person[only_video]]
+    phase1.append(Bucket(virtual.key, virtual.mode, only_video))
+    jobs = [_job(prob, b, params) for b in phase1 if len(b.members) >= params.min_size]
+    if jobs_only:
+        raise _JobsOnly(jobs)
+    # The bound only reads the input, so it runs beside the matching (its numpy
+    # work releases the GIL while the matching is mostly Python).
+    bound_job = ThreadPoolExecutor(max_workers=1)
+    bound_future = bound_job.submit(
+        seeker_bounds, prob, person_buckets, virtual, params.min_size, 1
+    )
+    results = runner(jobs)
+    if len(results) != len(jobs):
+        raise ValueError(f"{len(jobs)} bucket jobs, {len(results)} results")
+    for job, circles in zip(jobs, results, strict=True):
+        for circle in circles:
+            grp = _group_of(prob, job, circle, taken)
             taken[grp.members] = True
-            groups.append((grp, "in_person"))
-    sub = Bucket(virtual.key, virtual.mode, virtual_run.members[~taken[virtual_run.members]])
-    for grp in solve_bucket(prob, sub, params):
+            groups.append((grp, job.mode))
+    # Phase 2, here: everyone who can meet by video and is still waiting (people
+    # no in-person circle took, video-only people phase 1 could not place).
+    rest_video = virtual_run.members[~taken[virtual_run.members]]
+    for grp in solve_bucket(prob, Bucket("virtual:rest", virtual.mode, rest_video), params):
         taken[grp.members] = True
         groups.append((grp, "virtual"))
     t_match = time.perf_counter() - t0
@@ -275,6 +394,7 @@ def _form_circles(
         "quality_ratio": quality / total_bound if total_bound > 0 else 1.0,
         "p10_member_quality": float(np.percentile(member_q, 10)) if member_q else 0.0,
         "buckets": len(person_buckets) + 1,
+        "bucket_jobs": len(jobs),
         "seconds_matching": t_match,
         "seconds": time.perf_counter() - t0,
     }

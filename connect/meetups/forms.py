@@ -9,7 +9,7 @@ from accounts.zones import ZONE_NAMES, zone_or_utc
 
 from . import recurrence
 from .models import RSVP, Feedback, Frequency, MeetupPreference, Mode
-from .selectors import schedule_window
+from .selectors import clashing_occurrences, schedule_window
 
 TIMEZONES = sorted(ZONE_NAMES)
 DURATIONS = [(60, "1 hour"), (90, "1 hour 30 minutes"), (120, "2 hours"), (150, "2 hours 30")]
@@ -92,6 +92,12 @@ class ScheduleForm(forms.Form):
         label="Agenda or prompt (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # Shown (as a checkbox) only when the new meetup would overlap one the circle already has.
+    double_booking_ok = forms.BooleanField(
+        required=False,
+        label="Schedule it anyway: the circle will have two meetups at once",
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, circle, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,7 +171,37 @@ class ScheduleForm(forms.Form):
                 self.add_error("until", "The series can't end before it starts.")
             if until and start_date and (until - start_date).days > 366:
                 self.add_error("until", "Schedule at most a year ahead.")
+        if not self.editing and not self.errors and not data.get("double_booking_ok"):
+            self._warn_of_double_booking(data)
         return data
+
+    def _warn_of_double_booking(self, data) -> None:
+        rule = recurrence.Rule(
+            timezone=data["timezone"],
+            start_date=data["start_date"],
+            start_time=data["start_time"],
+            frequency=data["frequency"],
+            until=data.get("until"),
+            count=data.get("count"),
+        )
+        clashes = clashing_occurrences(
+            self.circle.pk,
+            recurrence.utc_starts(rule),
+            recurrence.duration(data["duration_minutes"]),
+        )
+        if not clashes:
+            return
+        zone = zone_or_utc(data["timezone"])
+        first = clashes[0]
+        local = timezone.localtime(first.starts_at, zone)
+        when = f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
+        more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+        self.fields["double_booking_ok"].widget = forms.CheckboxInput()
+        self.add_error(
+            "double_booking_ok",
+            f"This circle already has a meetup then: {first.series.title}, {when}{more}. "
+            "Choose another time, or tick the box to schedule it anyway.",
+        )
 
     def series_fields(self) -> dict:
         data = self.cleaned_data

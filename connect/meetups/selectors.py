@@ -193,6 +193,27 @@ class Suggestion:
     regular: bool = False  # the circle's regular meeting time
 
 
+def clashing_occurrences(circle_id: int, starts, length: timedelta) -> list[Occurrence]:
+    """The circle's meetups (not cancelled) that overlap any of ``starts`` (UTC
+    instants, each lasting ``length``): scheduling over them would double-book."""
+    starts = sorted(starts)
+    if not starts:
+        return []
+    candidates = (
+        Occurrence.objects.filter(
+            circle_id=circle_id, starts_at__lt=starts[-1] + length, ends_at__gt=starts[0]
+        )
+        .exclude(status=Occurrence.Status.CANCELLED)
+        .select_related("series")
+        .order_by("starts_at")
+    )
+    return [
+        occ
+        for occ in candidates
+        if any(occ.starts_at < start + length and start < occ.ends_at for start in starts)
+    ]
+
+
 def schedule_window(today: date | None = None) -> tuple[date, date]:
     """The first and last local dates a meetup may be scheduled or moved to.
 

@@ -19,7 +19,6 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from connect.access import AGREEMENTS_FIRST
 from connect.circles.models import Membership
 from connect.notifications.models import Kind
 from connect.notifications.services import notify
@@ -38,7 +37,6 @@ from .selectors import (
 )
 
 CHECK_IN_WINDOW = timedelta(days=7)
-AGREE_FIRST = AGREEMENTS_FIRST
 OUT_OF_WINDOW = "Pick a date from today up to two years ahead."
 
 

@@ -150,7 +150,12 @@ def detail(request, pk, move_form=None, checkin_form=None, status=200):
         "check_in_open": services.check_in_open(occurrence, now),
         "checked_in": selectors.has_checked_in(occurrence, request.user),
         "checkin_form": checkin_form or CheckInForm(),
-        "summary": selectors.feedback_summary(occurrence) if membership.is_facilitator else None,
+        # How people felt is news only once the meetup is over.
+        "summary": (
+            selectors.feedback_summary(occurrence)
+            if membership.is_facilitator and occurrence.ends_at <= now
+            else None
+        ),
         "viewer_tz": _tz(request.user).key,
     }
     return _render(request, "meetups/detail.html", context, status=status)

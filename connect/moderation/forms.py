@@ -18,9 +18,20 @@ DURATIONS = [
     ("72", "3 days"),
     ("168", "7 days"),
     ("720", "30 days"),
-    ("", "Indefinitely (suspension only)"),
+    ("", "Until a moderator lifts it (suspension only)"),
 ]
 FACILITATOR_DURATIONS = [("1", "1 hour"), ("8", "8 hours"), ("24", "24 hours")]
+DEFAULT_DURATION = "24"  # a day: long enough to cool down, short enough to be fair
+
+# What a moderator or facilitator chooses to do (the audit log keeps the past-tense labels).
+ACTION_CHOICES = {
+    Action.DISMISS: "Dismiss the reports",
+    Action.WARN: "Send a warning",
+    Action.HIDE_MESSAGE: "Hide the message",
+    Action.MUTE: "Mute in a circle",
+    Action.REMOVE: "Remove from the circle",
+    Action.SUSPEND: "Suspend the account",
+}
 
 
 class ReportForm(forms.Form):
@@ -54,13 +65,14 @@ class ActionForm(forms.Form):
         queryset=None, required=False, label="Circle"
     )
     person = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Person")
-    message = forms.IntegerField(
-        required=False, min_value=1, label="Message number (only to hide a message)"
+    message = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Message (only to hide one)"
     )
     duration = forms.ChoiceField(
         required=False,
+        initial=DEFAULT_DURATION,
         label="For how long (mute and suspension)",
-        help_text="A mute always ends; a suspension can be indefinite.",
+        help_text="A mute always ends; a suspension can last until a moderator lifts it.",
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -69,12 +81,15 @@ class ActionForm(forms.Form):
     )
 
     def __init__(
-        self, *args, kinds, circles, people=(), durations=DURATIONS, with_message=False, **kwargs
+        self, *args, kinds, circles, people=(), durations=DURATIONS, messages=None, **kwargs
     ):
+        """``messages``: (id, label) pairs a facilitator may pick one from to hide."""
         super().__init__(*args, **kwargs)
-        if not with_message:
+        if messages is None:
             del self.fields["message"]
-        self.fields["kind"].choices = [(k, Action(k).label) for k in kinds]
+        else:
+            self.fields["message"].choices = [("", "—"), *messages]
+        self.fields["kind"].choices = [(k, ACTION_CHOICES[Action(k)]) for k in kinds]
         self.fields["circle"].queryset = circles
         self.fields["person"].choices = [("", "—"), *people]
         if not people:

@@ -7,7 +7,10 @@ has no part in, so nothing leaks (someone else's warning, appeal or alert looks
 the same as a missing one).
 """
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from connect.access import forbidden, not_found, valid_id
 from connect.circles.models import Circle
@@ -18,6 +21,12 @@ from .models import Appeal, CrisisAlert, ModerationAction
 from .selectors import is_moderator
 
 MODERATORS_ONLY = "Only site moderators can see this page."
+FACILITATOR_ACTIONS = {
+    ModerationAction.Kind.HIDE_MESSAGE,
+    ModerationAction.Kind.MUTE,
+    ModerationAction.Kind.REMOVE,
+}
+FACILITATOR_MAX_MUTE = timedelta(hours=24)
 FACILITATOR_LIMITS = (
     "Only a site moderator can do that. A facilitator can hide a message, "
     "mute someone for up to 24 hours, or remove someone from the circle."
@@ -40,6 +49,27 @@ def access_moderator(user) -> None:
     """A site moderator, or 403."""
     if not is_moderator(user):
         raise forbidden(MODERATORS_ONLY)
+
+
+def access_moderation_action(
+    actor, kind: str, circle_id: int | None, ends_at, target_user_id: int | None
+) -> str:
+    """The actor's role ("moderator" or "facilitator") if they may take this
+    action here, else 403: a facilitator only hides, mutes for up to 24 hours
+    or removes, in their own circle, and never acts on a site moderator."""
+    role = actor_role(actor, circle_id)
+    if role is None:
+        raise forbidden("You can't take moderation actions here.")
+    if role == "facilitator":
+        if kind not in FACILITATOR_ACTIONS:
+            raise forbidden(FACILITATOR_LIMITS)
+        if kind == ModerationAction.Kind.MUTE and ends_at - timezone.now() > FACILITATOR_MAX_MUTE:
+            raise forbidden("A facilitator can mute someone for up to 24 hours.")
+        if target_user_id is not None:
+            target = get_user_model().objects.filter(pk=target_user_id).first()
+            if target is not None and is_moderator(target):
+                raise forbidden("A facilitator can't act on a site moderator.")
+    return role
 
 
 def access_circle_safety(user, circle_id) -> tuple[Circle, str]:

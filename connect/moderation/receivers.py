@@ -12,6 +12,7 @@ from django.dispatch import receiver
 
 from connect.chat.realtime import push_blocks_changed
 from connect.chat.signals import message_posted
+from connect.safety.crisis_language import contains_crisis_language
 from connect.safety.signals import blocks_changed, message_report_requested
 
 from .models import Report
@@ -23,6 +24,10 @@ logger = logging.getLogger(__name__)
 
 @receiver(message_posted, dispatch_uid="moderation.crisis_alert")
 def crisis_alert_on_message(sender, message, **kwargs):
+    # Most messages hold no crisis language: answer them without touching the
+    # database (not even an empty transaction).
+    if not contains_crisis_language(message.body):
+        return
     # The message is already saved; a failure here must not fail the chat send,
     # so it runs in a savepoint and is logged loudly instead.
     try:

@@ -80,3 +80,38 @@ def moderators():
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
+
+
+def audit_entries_named(entries) -> list:
+    """Audit log entries with ``actor_label``, ``target_label`` and
+    ``circle_label`` set: display names and circle names beside their numbers
+    (two queries for a page; never an email). A deleted account or circle
+    keeps its number only."""
+    from accounts.models import Profile
+    from connect.circles.models import Circle
+
+    entries = list(entries)
+    people = {e.actor_id for e in entries} | {e.target_user_id for e in entries}
+    people.discard(None)
+    names = dict(Profile.objects.filter(user_id__in=people).values_list("user_id", "display_name"))
+    circle_ids = {e.circle_id for e in entries if e.circle_id is not None}
+    circles = dict(Circle.objects.filter(pk__in=circle_ids).values_list("pk", "name"))
+
+    def person(user_id):
+        if user_id is None:
+            return ""
+        if user_id not in names:
+            return f"#{user_id} (account deleted)"
+        return f"{names[user_id] or 'Connect member'} (#{user_id})"
+
+    for e in entries:
+        e.actor_label = person(e.actor_id)
+        e.target_label = person(e.target_user_id)
+        e.circle_label = (
+            ""
+            if e.circle_id is None
+            else f"{circles[e.circle_id]} (#{e.circle_id})"
+            if e.circle_id in circles
+            else f"#{e.circle_id} (closed and gone)"
+        )
+    return entries

@@ -1,32 +1,16 @@
-"""Rendering and sending of notification emails (text + HTML)."""
+"""The email of an in-app notification (text + HTML), rendered by the outbox."""
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-
-
-def absolute_url(path: str) -> str:
-    if not path or path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.SITE_URL}{path}"
+from .models import Notification, OutboxEmail
+from .outbox import absolute_url, email_build, outbox_renderer
 
 
-def send_notification(note) -> None:
-    """Send one notification's email; raises on SMTP errors."""
-    context = {
-        "title": note.title,
-        "body": note.body,
-        "url": absolute_url(note.url),
-        "display_name": note.user.display_name,
-        "site_url": settings.SITE_URL,
-    }
-    text = render_to_string("notifications/email/notification.txt", context)
-    html = render_to_string("notifications/email/notification.html", context)
-    message = EmailMultiAlternatives(
-        subject=f"[Connect] {note.title}",
-        body=text,
-        to=[note.user.email],
-        headers={"Message-ID": f"<notification-{note.pk}@connect>"},
+def notifications_by_id(ids):
+    return Notification.objects.in_bulk(list(ids))
+
+
+@outbox_renderer("notification", load=notifications_by_id)
+def notification_email(email: OutboxEmail, note: Notification):
+    context = {"title": note.title, "body": note.body, "url": absolute_url(note.url)}
+    return email_build(
+        email, subject=note.title, template="notifications/email/notification", context=context
     )
-    message.attach_alternative(html, "text/html")
-    message.send()

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class Kind(models.TextChoices):
@@ -18,14 +19,7 @@ class Kind(models.TextChoices):
 
 
 class Notification(models.Model):
-    """One thing to tell one person, shown in-app and maybe emailed."""
-
-    class EmailStatus(models.TextChoices):
-        NONE = "none", "Not emailed"
-        PENDING = "pending", "Waiting to be sent"
-        DEFERRED = "deferred", "Held until quiet hours end"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+    """One thing to tell one person, shown in-app and maybe emailed (see OutboxEmail)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -37,22 +31,59 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
-    email_status = models.CharField(
-        max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE
-    )
-    email_not_before = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    email_error = models.CharField(max_length=300, blank=True)
-
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["user", "read_at"]),
-            models.Index(fields=["email_status", "email_not_before"]),
-        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
 
     def __str__(self):
         return f"{self.kind}: {self.title}"
+
+
+class OutboxEmail(models.Model):
+    """One email owed to one person, whatever it is about (``connect/notifications/outbox.py``).
+
+    ``source`` names what the email is about ("notification", "invitation")
+    and ``source_id`` which row: the email is rendered from it when it is sent,
+    by the renderer that source registered, so an invitation answered in the
+    meantime is not emailed. The unique pair means one email per thing, and
+    ``status`` is the guard every send checks under the row lock.
+    """
+
+    class Status(models.TextChoices):
+        OWED = "owed", "Waiting to be sent"
+        DEFERRED = "deferred", "Held until quiet hours end"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        DROPPED = "dropped", "No longer wanted"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outbox_emails"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source = models.CharField(max_length=20)
+    source_id = models.PositiveBigIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OWED)
+    not_before = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="outbox_one_per_source"),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="outbox_sent_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "not_before"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.source_id} to {self.user_id} ({self.status})"
 
 
 def default_email_kinds() -> list[str]:

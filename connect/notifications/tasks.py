@@ -1,91 +1,199 @@
-"""Celery tasks that email notifications.
+"""Celery tasks of the email outbox (``outbox.py``): send, send in batches, requeue.
 
-Each task takes an id, re-reads the row under a lock and acts only while the
-row's status says the email is still owed, so a retried or duplicated task
-never sends twice. Only transient errors (network, SMTP) are retried.
+``outbox_send`` guarantees *at least once* delivery to the mail server and
+makes a second hand-over as unlikely as SMTP allows:
+
+1. one guarded UPDATE locks the outbox row and writes ``status = sent`` only
+   if the email is still owed (a retried or duplicated task message finds it
+   sent and does nothing);
+2. that write stays inside the open transaction while the email is handed to
+   the server, and the transaction commits straight away after. If the server
+   refuses or the network fails, the exception rolls the row back and only
+   transient errors are retried, with exponential backoff.
+
+The only window in which a crash duplicates an email is between the server's
+"250 accepted" reply and the COMMIT (one round trip to the database). A
+worker killed there has its task redelivered (``acks_late``) and the email
+goes out again, with the same Message-ID. A crash anywhere else either rolls
+back (the email is sent later: never lost) or finds the row already sent
+(never sent twice). The server's acceptance and our commit cannot be one
+atomic step. Email preferences and quiet hours are checked here, once, for
+every kind of email.
 """
 
 import logging
-import smtplib
+from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .emails import send_notification
-from .models import Notification
+from .models import NotificationPreference, OutboxEmail
+from .outbox import is_transient, message_send, outbox_load, outbox_render
 from .quiet_hours import quiet_until
-from .selectors import notification_preference_for
 
 log = logging.getLogger(__name__)
 
-TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
-OWED = (Notification.EmailStatus.PENDING, Notification.EmailStatus.DEFERRED)
-# An email still owed this long after its notification was made lost its task (a
-# worker killed between the commit and queueing it, or the broker away then).
+OWED = (OutboxEmail.Status.OWED, OutboxEmail.Status.DEFERRED)
+# An owed email whose task never ran (the broker lost it, or was down at
+# commit time) is queued again by the sweeper after this long.
 STALE_AFTER = timedelta(minutes=10)
+BATCH_SIZE = 50
+
+
+class TransientEmailError(Exception):
+    """Worth trying again later (network trouble, a 4xx reply)."""
+
+
+def _guarded_update(email: OutboxEmail, **fields) -> bool:
+    """Change the row only while its email is still owed (True if it was)."""
+    return bool(OutboxEmail.objects.filter(pk=email.pk, status__in=OWED).update(**fields))
+
+
+def _deliver(email: OutboxEmail, pref: NotificationPreference, row) -> str:
+    """Send one prepared email under the guarantee (module doc)."""
+    now = timezone.now()
+    if email.not_before and email.not_before > now:
+        return "not-yet"
+    if email.kind not in pref.email_kinds or not email.user.is_active:
+        _guarded_update(email, status=OutboxEmail.Status.DROPPED)
+        return "not-wanted"
+    tz_name = getattr(getattr(email.user, "profile", None), "timezone", "") or "UTC"
+    until = quiet_until(now, tz_name, pref.quiet_start, pref.quiet_end)
+    if until is not None:
+        _guarded_update(email, status=OutboxEmail.Status.DEFERRED, not_before=until)
+        return "deferred"
+    message = outbox_render(email, row)
+    if message is None:
+        _guarded_update(email, status=OutboxEmail.Status.DROPPED)
+        return "not-wanted"
+    with transaction.atomic():
+        # One statement takes the row lock, checks the guard and writes "sent"
+        # before the hand-over; another worker holding the same email waits
+        # here, then finds it sent and skips it.
+        if not _guarded_update(email, status=OutboxEmail.Status.SENT, sent_at=now):
+            return "skipped"
+        try:
+            message_send(message)
+        except Exception as exc:
+            if is_transient(exc):
+                # Leaving the block rolls the "sent" write back; Celery retries.
+                raise TransientEmailError(str(exc)) from exc
+            log.error("email %s (%s %s) failed: %s", email.pk, email.source, email.source_id, exc)
+            OutboxEmail.objects.filter(pk=email.pk).update(
+                status=OutboxEmail.Status.FAILED, sent_at=None, error=str(exc)[:300]
+            )
+            return "failed"
+    # Committed here, right after the server accepted.
+    return "sent"
+
+
+@contextmanager
+def _commits_without_waiting_for_disk():
+    """On PostgreSQL, COMMIT returns without waiting for the WAL flush: it
+    shrinks the window between the server's "250" and the commit. If
+    PostgreSQL itself crashed before the flush, the row would say "owed"
+    again: a possible duplicate, never a lost email."""
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        if postgres and connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+
+
+def _send_many(email_ids: list[int]) -> dict[str, int]:
+    """Send the given emails, each under its own lock and commit, reading the
+    rows, their people and preferences in a few queries for the whole batch."""
+    emails = {
+        e.pk: e
+        for e in OutboxEmail.objects.filter(pk__in=email_ids, status__in=OWED).select_related(
+            "user", "user__profile"
+        )
+    }
+    prefs = {
+        p.user_id: p
+        for p in NotificationPreference.objects.filter(
+            user_id__in={e.user_id for e in emails.values()}
+        )
+    }
+    rows = outbox_load(emails.values())
+    outcomes: dict[str, int] = {}
+    with _commits_without_waiting_for_disk():
+        for pk in email_ids:
+            email = emails.get(pk)
+            if email is None:
+                outcome = "skipped"
+            else:
+                # No saved preferences yet means the defaults (read, not written).
+                pref = prefs.get(email.user_id) or NotificationPreference(user=email.user)
+                outcome = _deliver(email, pref, rows.get((email.source, email.source_id)))
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+def _send_one(email_id: int) -> str:
+    return next(iter(_send_many([email_id])))
 
 
 @shared_task(
     bind=True,
-    autoretry_for=TRANSIENT_ERRORS,
+    autoretry_for=(TransientEmailError,),
     retry_backoff=True,
     retry_backoff_max=600,
     retry_jitter=True,
     max_retries=8,
 )
-def send_notification_email(self, notification_id: int) -> str:
-    """Email one notification unless it was sent already or quiet hours hold it."""
-    now = timezone.now()
-    with transaction.atomic():
-        note = (
-            # of=("self",): PostgreSQL cannot lock the nullable side of the
-            # outer join that select_related makes; only this row needs the lock.
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("user", "user__profile")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if note is None or note.email_status not in OWED:
-            return "skipped"
-        if note.email_not_before and note.email_not_before > now:
-            return "not-yet"
-        pref = notification_preference_for(note.user)
-        until = quiet_until(now, note.user.profile.timezone, pref.quiet_start, pref.quiet_end)
-        if until is not None:
-            note.email_status = Notification.EmailStatus.DEFERRED
-            note.email_not_before = until
-            note.save(update_fields=["email_status", "email_not_before"])
-            return "deferred"
-        try:
-            send_notification(note)
-        except TRANSIENT_ERRORS:
-            raise  # the row stays owed; Celery retries with backoff
-        except Exception as exc:  # a permanent failure is recorded, not retried
-            log.exception("notification email %s failed", notification_id)
-            note.email_status = Notification.EmailStatus.FAILED
-            note.email_error = str(exc)[:300]
-            note.save(update_fields=["email_status", "email_error"])
-            return "failed"
-        note.email_status = Notification.EmailStatus.SENT
-        note.emailed_at = timezone.now()
-        note.save(update_fields=["email_status", "emailed_at"])
-    return "sent"
+def outbox_send(self, email_id: int) -> str:
+    """Send one email, at most once per successful commit (see the module doc)."""
+    return _send_one(email_id)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(TransientEmailError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def outbox_send_batch(self, email_ids: list[int]) -> dict[str, int]:
+    """Send several emails over this worker's one SMTP connection.
+
+    Each email keeps its own row lock and commit, so the guarantee is the
+    one of ``outbox_send``, row by row. A transient error retries the whole
+    batch; the rows already sent are skipped by their status.
+    """
+    return _send_many(list(email_ids))
+
+
+def outbox_dispatch(email_ids: Iterable[int]) -> None:
+    """Queue the given emails as tasks of up to BATCH_SIZE emails each."""
+    ids = list(email_ids)
+    for start in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[start : start + BATCH_SIZE]
+        if len(chunk) == 1:
+            outbox_send.delay(chunk[0])
+        else:
+            outbox_send_batch.delay(chunk)
 
 
 @shared_task
-def release_deferred_emails() -> int:
-    """Queue the emails whose quiet hours have ended, and again those still
-    owed long after their notification (their task was lost). The email task's
-    status guard makes a second queueing harmless."""
+def outbox_requeue() -> int:
+    """Queue emails whose quiet hours ended, and owed emails whose task was lost.
+    The status guard makes extra queued copies harmless."""
     now = timezone.now()
-    due = Notification.objects.filter(
-        Q(email_status=Notification.EmailStatus.DEFERRED, email_not_before__lte=now)
-        | Q(email_status=Notification.EmailStatus.PENDING, created_at__lte=now - STALE_AFTER)
-    ).values_list("pk", flat=True)
-    ids = list(due[:5000])
-    for pk in ids:
-        send_notification_email.delay(pk)
+    due = OutboxEmail.objects.filter(
+        Q(status=OutboxEmail.Status.DEFERRED, not_before__lte=now)
+        | Q(status=OutboxEmail.Status.OWED, created_at__lte=now - STALE_AFTER)
+    ).order_by("pk")
+    ids = list(due.values_list("pk", flat=True)[:5000])
+    outbox_dispatch(ids)
     return len(ids)

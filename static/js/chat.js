@@ -8,10 +8,11 @@
  * attribute values, never HTML) and the parts marked data-when="<flag>" whose
  * flag is false are removed (see connect/chat/markup.py for the flags).
  *
- * Messages are keyed by their saved id, so a message that arrives twice
- * (broadcast + history after a reconnect) is drawn once. The socket
- * reconnects with exponential backoff and asks for what it missed since the
- * last id it has.
+ * Messages are keyed by their saved id, so a message that arrives twice is
+ * drawn once. The socket reconnects with exponential backoff and connects
+ * with ?last_id=<the last id it has>: the server first replays exactly what
+ * was missed ("replayed" message frames, then "resumed"); past its limit the
+ * rest is paged with history.
  */
 (function () {
   "use strict";
@@ -122,14 +123,14 @@
   Chat.prototype.connect = function () {
     var self = this;
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + window.location.host + this.config.socket_path);
+    var socket = new WebSocket(
+      scheme + window.location.host + this.config.socket_path + "?last_id=" + this.lastId
+    );
     this.socket = socket;
     this.setStatus("Connecting…");
     socket.addEventListener("open", function () {
       self.attempt = 0;
       self.setStatus("Live: new messages appear here.");
-      // What was missed while away (or since the page was drawn).
-      self.send({ action: "history", after: self.lastId });
       self.heartbeat = setInterval(function () { self.send({ action: "ping" }); }, HEARTBEAT_MS);
     });
     socket.addEventListener("message", function (event) {
@@ -167,12 +168,21 @@
       case "message":
       case "message_updated":
         this.draw(frame.message, false);
+        if (frame.replayed) { break; }  // one read marker after "resumed"
         if (frame.type === "message" && frame.message.author_id !== this.userId) {
           delete this.typers[frame.message.author_id];
           this.renderTyping();
           if (document.visibilityState === "visible") {
             this.send({ action: "read", id: frame.message.id });
           }
+        }
+        break;
+      case "resumed":
+        // What was missed while away (or since the page was drawn) is here.
+        if (!frame.complete) {
+          this.send({ action: "history", after: this.lastId });
+        } else if (frame.count && document.visibilityState === "visible") {
+          this.send({ action: "read", id: this.lastId });
         }
         break;
       case "history":

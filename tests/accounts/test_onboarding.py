@@ -164,6 +164,20 @@ def test_steps_cannot_be_skipped(client, at_step):
     assert response["Location"] == reverse("onboarding_step", args=["about"])
 
 
+def test_step_list_reads_as_numbered_steps(client, at_step):
+    """Each step is numbered in its own text, so the list never runs together
+    ("About you2. Agreements3.") however it is displayed or read."""
+    import re
+
+    at_step("topics")
+    body = client.get(reverse("onboarding_step", args=["topics"])).content.decode()
+    steps = body[body.index('<ol class="steps">') : body.index("</ol>")]
+    text = " ".join(re.sub(r"<[^>]+>", " ", steps).split())
+    assert text == (
+        "1. About you (saved) 2. Agreements (saved) 3. Topics 4. How and where 5. When and language"
+    )
+
+
 def test_unknown_step_is_404(client, user):
     client.force_login(user)
     assert client.get(reverse("onboarding_step", args=["nope"])).status_code == 404
@@ -202,6 +216,42 @@ def test_availability_grid_is_labelled_checkboxes(client, at_step):
     assert 'class="visually-hidden">Monday 00:00–00:30</label>' in body
     assert 'class="visually-hidden">Sunday 23:30–00:00</label>' in body
     assert '<th scope="row">18:30</th>' in body
+
+
+def test_availability_grid_opens_at_seven_with_early_hours_folded(client, at_step):
+    import json
+    import re
+
+    at_step("when")
+    body = client.get(reverse("onboarding_step", args=["when"])).content.decode()
+    early = body[body.index("<details") : body.index("</details>")]
+    assert '<details class="early-hours" data-availability-early>' in early  # folded
+    assert '<th scope="row">00:00</th>' in early and '<th scope="row">06:30</th>' in early
+    main = body[body.index("</details>") :]
+    first_row = re.search(r'<th scope="row">(\d\d:\d\d)</th>', main)
+    assert first_row and first_row.group(1) == "07:00"
+    assert "js/availability.js" in body and "<script>" not in body
+    presets = json.loads(
+        re.search(
+            r'<script id="availability-presets" type="application/json">(.*?)</script>', body
+        ).group(1)
+    )
+    assert [p["label"] for p in presets] == [
+        "Weekday evenings",
+        "Weekend mornings",
+        "Weekday lunchtimes",
+    ]
+    assert 36 in presets[0]["cells"] and 5 * 48 + 18 in presets[1]["cells"]
+
+
+def test_early_hours_unfold_for_someone_free_then(client, member_user):
+    profile = member_user.profile
+    profile.availability = [2 * 48 + 12]  # Wednesday 06:00
+    profile.save()
+    client.force_login(member_user)
+    body = client.get(reverse("profile_edit", args=["when"])).content.decode()
+    assert '<details class="early-hours" open data-availability-early>' in body
+    assert "data-availability-zone>Europe/London<" in body
 
 
 def test_profile_edit_changes_one_section(client, member_user):

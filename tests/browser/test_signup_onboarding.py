@@ -53,8 +53,8 @@ def test_sign_up_through_onboarding(page, live_server):
     page.get_by_label("Email").fill("river@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
 
     # Verify: the link shows a page; confirming is a POST.
     assert len(mail.outbox) == 1
@@ -82,7 +82,10 @@ def test_sign_up_through_onboarding(page, live_server):
     # Step 3: topics with weights.
     expect(page).to_have_url(re.compile(r"/me/onboarding/topics/$"))
     assert_accessible(page, axe, "onboarding: topics")
+    # A weight drop-down shows only once its topic is ticked.
+    expect(page.get_by_label("How much Grief and loss matters")).to_be_hidden()
     page.get_by_label("Grief and loss", exact=True).check()
+    expect(page.get_by_label("How much Grief and loss matters")).to_be_visible()
     page.get_by_label("How much Grief and loss matters").select_option(label="A lot")
     page.get_by_label("Loneliness", exact=True).check()
     page.get_by_role("button", name="Save and continue").click()

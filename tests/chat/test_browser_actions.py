@@ -59,3 +59,31 @@ def test_live_messages_carry_report_and_block_links(chromium, circle_members, tm
         finally:
             ana_ctx.close()
             ben_ctx.close()
+
+
+def test_live_crisis_card_and_times_match_the_page(chromium, circle_members, tmp_path):
+    """A crisis phrase sent live shows the crisis card once (one heading) and
+    still says the message was posted; a live message's time reads exactly as
+    the page writes it after a reload (the reader's zone, a half-hour offset)."""
+    circle, people = circle_members
+    profile = people["Ana"].profile
+    profile.timezone = "Asia/Kolkata"
+    profile.save()
+    with daphne_servers(1, tmp_path) as (host,):
+        base = f"http://{host}"
+        ctx, ana = _open_chat(chromium, base, session_cookie(people["Ana"]), circle.pk)
+        try:
+            ana.get_by_label("Your message").fill("I want to die")
+            ana.keyboard.press("Enter")
+            card = ana.locator("[data-chat-crisis]")
+            expect(card.get_by_role("heading", name="You're not alone")).to_have_count(1)
+            expect(ana.get_by_text("You're not alone")).to_have_count(1)
+            expect(ana.get_by_text("Your message was posted", exact=False)).to_be_visible()
+            live = ana.locator(".chat-message", has_text="I want to die")
+            expect(live).to_have_count(1)
+            live_time = live.locator("time").inner_text()
+            ana.reload()
+            drawn = ana.locator(".chat-message", has_text="I want to die").locator("time")
+            assert drawn.inner_text() == live_time
+        finally:
+            ctx.close()

@@ -16,6 +16,7 @@ from connect.notifications.models import Notification
 from connect.notifications.selectors import notification_preference_for
 from connect.safety.models import Block, Mute, Suspension
 from tests.factories import MembershipFactory
+from tests.outbox import email_of
 
 pytestmark = pytest.mark.django_db
 
@@ -150,8 +151,8 @@ def test_mentions_by_display_name_notify_in_app_and_email_only_if_chosen(circle_
     services.message_post(people["Ana"], circle.pk, "@ben and @Cy, see you! @Ana @nobody")
     notes = {n.user_id: n for n in Notification.objects.filter(kind="mention")}
     assert set(notes) == {people["Ben"].pk, people["Cy"].pk}
-    assert notes[people["Ben"].pk].email_status == Notification.EmailStatus.NONE
-    assert notes[people["Cy"].pk].email_status != Notification.EmailStatus.NONE
+    assert email_of("notification", notes[people["Ben"].pk].pk) is None
+    assert email_of("notification", notes[people["Cy"].pk].pk) is not None
     assert "Ana" in notes[people["Ben"].pk].title
     assert f"/chat/{circle.pk}/" in notes[people["Ben"].pk].url
 

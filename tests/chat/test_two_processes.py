@@ -2,6 +2,7 @@
 the same circle, see each other's messages (as behind a load balancer)."""
 
 import asyncio
+import contextlib
 import json
 import os
 
@@ -107,3 +108,67 @@ def test_rate_limit_holds_across_processes(circle_members, tmp_path):
     assert replies.count("ack") == 10
     assert replies.count("rate_limited") == 1
     assert Message.objects.count() == 10
+
+
+async def _drop_and_resume(hosts, circle_id, cookies):
+    """Ana and Cy send 10 messages each on process one; Ben reads on process
+    two, drops after a few, and comes back on process one with ?last_id= while
+    they keep sending. Returns (ids sent, ids Ben received in order of arrival)."""
+    senders = {name: await _open(hosts[0], circle_id, cookies[name]) for name in ("Ana", "Cy")}
+    ben = await _open(hosts[1], circle_id, cookies["Ben"])
+    sent: list[int] = []
+    got: list[int] = []
+    away = asyncio.Event()
+    back = asyncio.Event()
+    try:
+        for ws in (*senders.values(), ben):
+            await _next(ws, "ready")
+
+        async def send_all():
+            for i in range(10):
+                for name, ws in senders.items():
+                    await ws.send(json.dumps({"action": "send", "body": f"{name} {i}"}))
+                    sent.append((await _next_of(ws, ("ack",)))["id"])
+                    if len(sent) == 12:
+                        await away.wait()  # some are sent while Ben is away...
+                    if len(sent) == 16:
+                        back.set()  # ...then he comes back mid-stream
+
+        sending = asyncio.create_task(send_all())
+        while len(got) < 6:
+            got.append((await _next(ben, "message"))["message"]["id"])
+        await ben.close()
+        away.set()
+        await back.wait()
+        ben = await connect(
+            f"ws://{hosts[0]}/ws/chat/{circle_id}/?last_id={max(got)}",
+            origin=f"http://{hosts[0]}",
+            additional_headers={"Cookie": cookies["Ben"]},
+            open_timeout=10,
+        )
+        await sending
+        while len(set(got)) < len(sent):
+            frame = json.loads(await asyncio.wait_for(ben.recv(), 10))
+            if frame["type"] == "message":
+                got.append(frame["message"]["id"])
+        # Anything sent twice would be here by now.
+        with contextlib.suppress(TimeoutError):
+            while True:
+                frame = json.loads(await asyncio.wait_for(ben.recv(), 1))
+                if frame["type"] == "message":
+                    got.append(frame["message"]["id"])
+        return sent, got
+    finally:
+        for ws in (*senders.values(), ben):
+            await ws.close()
+
+
+def test_a_reader_who_drops_gets_exactly_what_was_missed_on_another_process(
+    circle_members, tmp_path
+):
+    circle, people = circle_members
+    cookies = {name: session_cookie(user) for name, user in people.items()}
+    with daphne_servers(2, tmp_path) as hosts:
+        sent, got = asyncio.run(_drop_and_resume(hosts, circle.pk, cookies))
+    assert len(sent) == 20
+    assert sorted(got) == sorted(sent)  # every message once: none lost, none twice

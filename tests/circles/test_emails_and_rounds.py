@@ -1,4 +1,4 @@
-"""The invitation email task, round records, the round's single transaction, privacy."""
+"""Invitation emails through the outbox, round records, one transaction per round, privacy."""
 
 import smtplib
 from datetime import time, timedelta
@@ -10,12 +10,9 @@ from django.utils import timezone
 from accounts.models import Profile
 from connect.circles import privacy, rounds, services
 from connect.circles.models import Circle, Invitation, JoinRequest, MatchRound, Membership
-from connect.circles.tasks import (
-    TransientEmailError,
-    requeue_invitation_emails,
-    send_invitation_email,
-)
+from connect.notifications.models import OutboxEmail
 from connect.notifications.selectors import notification_preference_for
+from connect.notifications.tasks import TransientEmailError, outbox_requeue, outbox_send
 from tests.circles.helpers import active_circle, make_seekers
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +25,22 @@ def _invitation(hooks, **profile):
     return invs[0]
 
 
+def _email(inv) -> OutboxEmail:
+    return OutboxEmail.objects.get(source="invitation", source_id=inv.pk)
+
+
+def send_invitation_email(inv_pk: int) -> str:
+    return outbox_send(OutboxEmail.objects.get(source="invitation", source_id=inv_pk).pk)
+
+
 def test_a_retried_task_never_sends_twice(hooks):
     inv = _invitation(hooks)
     assert send_invitation_email(inv.pk) == "sent"
     assert send_invitation_email(inv.pk) == "skipped"
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].extra_headers["Message-ID"] == f"<invitation-{inv.pk}@connect.invalid>"
-    inv.refresh_from_db()
-    assert inv.email_status == Invitation.EmailStatus.SENT and inv.emailed_at
+    assert mail.outbox[0].extra_headers["Message-ID"] == f"<invitation-{inv.pk}@127.0.0.1>"
+    email = _email(inv)
+    assert email.status == OutboxEmail.Status.SENT and email.sent_at
 
 
 def test_quiet_hours_defer_then_release(hooks, settings):
@@ -47,13 +52,13 @@ def test_quiet_hours_defer_then_release(hooks, settings):
     pref.save()
     assert send_invitation_email(inv.pk) == "deferred"
     assert mail.outbox == []
-    inv.refresh_from_db()
-    assert inv.email_status == Invitation.EmailStatus.DEFERRED
-    assert inv.email_not_before > timezone.now()
+    email = _email(inv)
+    assert email.status == OutboxEmail.Status.DEFERRED
+    assert email.not_before > timezone.now()
     pref.quiet_start = pref.quiet_end = None
     pref.save()
-    Invitation.objects.filter(pk=inv.pk).update(email_not_before=timezone.now())
-    assert requeue_invitation_emails() == 1  # eager: sends now
+    OutboxEmail.objects.filter(pk=email.pk).update(not_before=timezone.now())
+    assert outbox_requeue() == 1  # eager: sends now
     assert len(mail.outbox) == 1
 
 
@@ -67,33 +72,33 @@ def test_people_who_turned_off_invitation_emails_get_none(hooks):
 
 
 def test_transient_errors_roll_back_and_retry_permanent_ones_fail(hooks, monkeypatch):
-    from connect.circles import tasks
+    from connect.notifications import tasks
 
     inv = _invitation(hooks)
 
     def down(message):
         raise smtplib.SMTPServerDisconnected("gone")
 
-    monkeypatch.setattr(tasks, "send_message", down)
+    monkeypatch.setattr(tasks, "message_send", down)
     with pytest.raises(TransientEmailError):
-        send_invitation_email.run(inv.pk)
-    inv.refresh_from_db()
-    assert inv.email_status == Invitation.EmailStatus.OWED  # the "sent" write rolled back
+        outbox_send.run(_email(inv).pk)
+    assert _email(inv).status == OutboxEmail.Status.OWED  # the "sent" write rolled back
 
     def refused(message):
         raise smtplib.SMTPRecipientsRefused({inv.user.email: (550, b"no such user")})
 
-    monkeypatch.setattr(tasks, "send_message", refused)
-    assert send_invitation_email.run(inv.pk) == "failed"
-    inv.refresh_from_db()
-    assert inv.email_status == Invitation.EmailStatus.FAILED and "no such user" in inv.email_error
+    monkeypatch.setattr(tasks, "message_send", refused)
+    assert outbox_send.run(_email(inv).pk) == "failed"
+    email = _email(inv)
+    assert email.status == OutboxEmail.Status.FAILED and "no such user" in email.error
 
 
 def test_expired_or_answered_invitations_are_not_emailed(hooks):
     inv = _invitation(hooks)
     Invitation.objects.filter(pk=inv.pk).update(status=Invitation.Status.DECLINED)
-    assert send_invitation_email(inv.pk) == "not-pending"
+    assert send_invitation_email(inv.pk) == "not-wanted"
     assert mail.outbox == []
+    assert _email(inv).status == OutboxEmail.Status.DROPPED
 
 
 def test_a_round_that_fails_midway_writes_nothing(monkeypatch, hooks):
@@ -129,6 +134,10 @@ def test_round_record_and_waiting_counters(hooks):
     assert record.seekers == 6 and record.placed == 5 and record.circles_proposed == 1
     assert record.quality > 0 and record.bound >= record.quality * 0.999
     assert 0 < record.quality_ratio <= 1.0001 and record.seconds > 0
+    # Kept for the community-health page: the placeable and the engine's reasons, counted.
+    assert record.placeable == 5
+    assert sum(record.unplaced_reasons.values()) == 1
+    assert all(isinstance(reason, str) for reason in record.unplaced_reasons)
     lonely.profile.refresh_from_db()
     assert lonely.profile.waiting_rounds == 1
     # Invited people are not seekers again while their invitation is pending.

@@ -8,9 +8,11 @@ import pytest
 from django.db import connection
 
 from connect.celery import app
-from connect.circles import tasks
-from connect.circles.models import Circle, Invitation, MatchRound
-from connect.circles.tasks import run_match_round, send_invitation_email
+from connect.circles.models import Circle, MatchRound
+from connect.circles.tasks import run_match_round
+from connect.notifications import tasks
+from connect.notifications.models import OutboxEmail
+from connect.notifications.outbox import message_id
 from tests.circles.helpers import make_seekers
 from tests.circles.worker_harness import (
     SmtpSink,
@@ -51,7 +53,7 @@ def worker_factory(sink, tmp_path):
 
 
 def _sent_count():
-    return Invitation.objects.filter(email_status=Invitation.EmailStatus.SENT).count()
+    return OutboxEmail.objects.filter(status=OutboxEmail.Status.SENT).count()
 
 
 def test_round_and_invitation_emails_on_a_real_worker(sink, worker_factory):
@@ -64,7 +66,7 @@ def test_round_and_invitation_emails_on_a_real_worker(sink, worker_factory):
     record = MatchRound.objects.get()
     assert record.circles_proposed == 1 and record.placed == 6
     circle = Circle.objects.get()
-    expected = {f"<invitation-{i.pk}@connect.invalid>" for i in circle.invitations.all()}
+    expected = {message_id("invitation", i.pk) for i in circle.invitations.all()}
     assert set(sink.snapshot()) == expected
     assert all(count == 1 for count in sink.snapshot().values())
     assert {i.user_id for i in circle.invitations.all()} == {s.pk for s in seekers}
@@ -72,7 +74,7 @@ def test_round_and_invitation_emails_on_a_real_worker(sink, worker_factory):
 
 def _wait_all_sent_with_the_sweeper(total: int, timeout: float, stall: float = 20) -> int:
     """Wait until ``total`` emails are sent, running the periodic sweeper
-    (requeue_invitation_emails) whenever progress stalls for ``stall`` seconds.
+    (outbox_requeue) whenever progress stalls for ``stall`` seconds.
 
     A SIGKILL can land after the broker handed a task to the worker and before
     the message was recorded as unacknowledged; Redis then never redelivers it,
@@ -89,7 +91,7 @@ def _wait_all_sent_with_the_sweeper(total: int, timeout: float, stall: float = 2
         if done != last:
             last, last_progress = done, time.monotonic()
         elif time.monotonic() - last_progress > stall:
-            tasks.requeue_invitation_emails()
+            tasks.outbox_requeue()
             sweeps += 1
             last_progress = time.monotonic()
         time.sleep(0.5)
@@ -100,8 +102,7 @@ def test_sigkill_mid_sending_then_a_new_worker_delivers_each_once(
     sink, worker_factory, monkeypatch
 ):
     ids = make_invitations(1000)
-    for pk in ids:
-        send_invitation_email.delay(pk)
+    tasks.outbox_dispatch(ids)  # as the services queue them: batches on one SMTP connection
     first = worker_factory()
     assert wait_for(lambda: _sent_count() >= 300, timeout=120), "first worker made no progress"
     first.kill()
@@ -115,7 +116,8 @@ def test_sigkill_mid_sending_then_a_new_worker_delivers_each_once(
     wait_for(lambda: False, timeout=8)
 
     received = sink.snapshot()
-    expected = {f"<invitation-{pk}@connect.invalid>" for pk in ids}
+    sources = OutboxEmail.objects.filter(pk__in=ids).values_list("source_id", flat=True)
+    expected = {message_id("invitation", pk) for pk in sources}
     missing = expected - set(received)
     extra = set(received) - expected
     duplicates = sum(count - 1 for count in received.values())
@@ -127,4 +129,4 @@ def test_sigkill_mid_sending_then_a_new_worker_delivers_each_once(
     # if the kill lands between the server's "250" and the COMMIT (see tasks.py);
     # a solo worker has one message in flight, so at most one.
     assert duplicates <= 1
-    assert Invitation.objects.filter(pk__in=ids, email_status="sent").count() == 1000
+    assert OutboxEmail.objects.filter(pk__in=ids, status="sent").count() == 1000

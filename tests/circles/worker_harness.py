@@ -149,13 +149,16 @@ def wait_for(predicate, timeout: float, interval: float = 0.1) -> bool:
 
 
 def make_invitations(n: int, *, email_domain="example.com") -> list[int]:
-    """``n`` pending invitations owed an email, created in bulk (one circle)."""
+    """``n`` pending invitations owed an email, created in bulk (one circle).
+
+    Returns the ids of their outbox rows (what the sending tasks take)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from accounts.models import Profile, User
     from connect.circles.models import Circle, Invitation
+    from connect.notifications.models import OutboxEmail
 
     stamp = int(time.time() * 1000)
     users = User.objects.bulk_create(
@@ -177,10 +180,16 @@ def make_invitations(n: int, *, email_domain="example.com") -> list[int]:
                 user=u,
                 expires_at=expires,
                 shared_topics=["loneliness"],
-                email_status=Invitation.EmailStatus.OWED,
             )
             for u in users
         ],
         batch_size=2000,
     )
-    return [i.pk for i in invs]
+    emails = OutboxEmail.objects.bulk_create(
+        [
+            OutboxEmail(user_id=i.user_id, kind="invitation", source="invitation", source_id=i.pk)
+            for i in invs
+        ],
+        batch_size=2000,
+    )
+    return [e.pk for e in emails]

@@ -1,5 +1,6 @@
 """The demo data command: idempotent, onboarded people in two cities and online, a moderator."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -13,10 +14,52 @@ from connect.core.management.commands.seed_demo import DEMO_PASSWORD, MODERATOR_
 pytestmark = pytest.mark.django_db
 
 
-def seed() -> str:
+def seed(with_round: bool = False) -> str:
+    """The people only, unless ``with_round``: the matching round takes seconds."""
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", *([] if with_round else ["--no-round"]), stdout=out)
     return out.getvalue()
+
+
+def test_first_run_puts_the_demo_people_in_circles_with_a_meetup_and_messages(client):
+    from connect.chat.models import Message
+    from connect.circles.models import Circle, Invitation, MatchRound, Membership
+    from connect.meetups.models import Occurrence
+
+    output = seed(with_round=True)  # what scripts/dev.py runs
+    circles = Circle.objects.filter(status=Circle.Status.ACTIVE)
+    assert circles.count() >= 2
+    demo = User.objects.exclude(email=MODERATOR_EMAIL)
+    in_circles = Membership.objects.filter(user__in=demo, status=Membership.Status.ACTIVE)
+    assert in_circles.count() >= 8
+    assert not Invitation.objects.filter(status=Invitation.Status.PENDING).exists()
+    for circle in circles:
+        assert Membership.objects.filter(circle=circle, role="facilitator").count() == 1
+        assert Occurrence.objects.filter(circle=circle).count() == 1
+        assert Message.objects.filter(circle=circle).count() == 3
+    # The demo's own news is in-app only (no flood of emails on the first run),
+    # and everyone's email choices are as they were.
+    from connect.notifications.models import Notification, NotificationPreference, OutboxEmail
+
+    assert Notification.objects.filter(user__in=demo).exists()
+    assert not OutboxEmail.objects.filter(user__in=demo, source="notification").exists()
+    assert all(p.email_kinds for p in NotificationPreference.objects.filter(user__in=demo))
+    first = re.search(r"Try first: (\S+@example.com)", output)
+    assert first, output
+    person = User.objects.get(email=first.group(1))
+    assert in_circles.filter(user=person, role="facilitator").exists()
+    client.force_login(person)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "waiting for a circle" not in dashboard
+    assert "First meetup" in dashboard
+    # Running it again starts no second round and changes no circle.
+    counts = (MatchRound.objects.count(), Membership.objects.count(), Message.objects.count())
+    seed(with_round=True)
+    assert counts == (
+        MatchRound.objects.count(),
+        Membership.objects.count(),
+        Message.objects.count(),
+    )
 
 
 def test_seed_demo_creates_people_and_a_moderator():

@@ -2,9 +2,10 @@
 
 Pages keep working (the cache answers "miss" while Redis is away, sessions
 live in PostgreSQL) and the chat page says live updates are paused; messages
-posted meanwhile are saved; the chat socket reconnects when Redis is back and,
-asking for history after the last message it saw (as ``chat.js`` does), misses
-nothing. A private ``redis-server`` is stopped; the shared one is never touched.
+posted meanwhile are saved; the open chat socket misses nothing: the pub/sub
+channel layer reconnects by itself and the consumer's gap check sends what it
+dropped (a socket that does close asks for history after the last message it
+saw, as ``chat.js`` does). A private ``redis-server`` is stopped; the shared one is never touched.
 """
 
 import json
@@ -168,7 +169,10 @@ def test_redis_outage_pages_keep_working_and_chat_misses_nothing(tmp_path):
     assert len(expected) == 4 + posted
     missing = expected - set(listener.seen)
     assert caught_up and not missing, f"missing {sorted(missing)}"
-    assert listener.connections >= 2  # it did reconnect
+    # With the pub/sub channel layer the socket stays open through the outage
+    # (the layer reconnects by itself) and the gap check sends what the layer
+    # dropped; with the core layer the socket closes and the client resumes.
+    assert listener.connections >= 1
     print(
         f"pages during the outage: {sum(during.values())} × 200; messages {len(expected)} "
         f"({posted} posted while Redis was away), all delivered; socket connections "

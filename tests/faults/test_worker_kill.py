@@ -19,8 +19,9 @@ from connect.circles.tasks import run_match_round
 from connect.meetups.models import NoticeLog, Occurrence
 from connect.meetups.tasks import send_due_reminders
 from connect.notifications import tasks as notification_tasks
-from connect.notifications.models import Notification
-from connect.notifications.tasks import release_deferred_emails
+from connect.notifications.models import Notification, OutboxEmail
+from connect.notifications.outbox import message_id
+from connect.notifications.tasks import outbox_requeue
 from tests.circles.helpers import active_circle, make_seekers
 from tests.circles.worker_harness import SmtpSink, Worker, database_url, wait_for
 
@@ -142,11 +143,11 @@ def test_sigkill_mid_reminders_sends_each_once_and_a_new_worker_finishes(
     # commit and queueing its email) is queued again by the periodic sweep; run
     # it now as if its ten minutes had passed.
     monkeypatch.setattr(notification_tasks, "STALE_AFTER", timedelta(0))
-    release_deferred_emails()
-    owed = Notification.EmailStatus.PENDING
-    emailed = wait_for(lambda: not Notification.objects.filter(email_status=owed).exists(), 60)
+    outbox_requeue()
+    owed = OutboxEmail.objects.exclude(status=OutboxEmail.Status.SENT)
+    emailed = wait_for(lambda: not owed.exists(), 60)
     assert emailed, (
-        list(Notification.objects.filter(email_status=owed).values_list("pk", "created_at")),
+        list(owed.values_list("pk", "created_at")),
         NoticeLog.objects.count(),
         sink.total,
     )
@@ -154,7 +155,7 @@ def test_sigkill_mid_reminders_sends_each_once_and_a_new_worker_finishes(
     assert Notification.objects.count() == total
     received = sink.snapshot()
     expected = {
-        f"<notification-{pk}@connect>" for pk in Notification.objects.values_list("pk", flat=True)
+        message_id("notification", pk) for pk in Notification.objects.values_list("pk", flat=True)
     }
     duplicates = sum(count - 1 for count in received.values())
     missing = expected - set(received)

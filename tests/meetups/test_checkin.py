@@ -66,3 +66,10 @@ def test_only_the_facilitator_sees_the_summary_without_names(
     response = client.get(reverse("meetups:detail", args=[happened.pk]))
     assert response.context["summary"] is None
     assert "Someone kept interrupting" not in response.content.decode()
+
+
+def test_the_facilitator_sees_how_people_felt_only_after_the_meetup(client, meetup, facilitator):
+    client.force_login(facilitator)
+    response = client.get(reverse("meetups:detail", args=[meetup.pk]))
+    assert response.context["summary"] is None
+    assert "how people felt" not in response.content.decode()

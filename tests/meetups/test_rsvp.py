@@ -25,6 +25,23 @@ def test_rsvp_yes_maybe_no_is_one_row_per_person(client, meetup, members):
     assert row.answer == "no"
 
 
+def test_the_chosen_answer_is_the_one_pressed(client, meetup, members):
+    """One clear state: the chosen answer is filled and aria-pressed, the others are not."""
+    import re
+
+    client.force_login(members[0])
+    client.post(reverse("meetups:rsvp", args=[meetup.pk]), {"answer": "maybe"})
+    body = client.get(reverse("meetups:detail", args=[meetup.pk])).content.decode()
+    buttons = re.findall(r'<button type="submit" name="answer" value="(\w+)"([^>]*)>', body)
+    assert [value for value, _ in buttons] == ["yes", "maybe", "no"]
+    for value, attrs in buttons:
+        pressed = 'aria-pressed="true"' in attrs
+        assert pressed == (value == "maybe")
+        assert ('class="chosen"' in attrs) == pressed
+        assert ('class="secondary"' in attrs) != pressed
+        assert 'aria-pressed="false"' in attrs or pressed
+
+
 def test_database_refuses_a_second_rsvp_row(meetup, members):
     RSVP.objects.create(occurrence=meetup, user=members[0], answer="yes")
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -54,6 +54,38 @@ def test_facilitator_schedules_a_meetup_and_members_are_told(client, circle, fac
     assert not Notification.objects.filter(user=facilitator).exists()
 
 
+def test_double_booking_a_circle_is_warned_of_first(client, circle, facilitator, members):
+    client.force_login(facilitator)
+    url = reverse("meetups:circle", args=[circle.pk])
+    assert client.post(url, form_data()).status_code == 302
+    # A weekly series whose second meeting overlaps the first one by an hour.
+    clash = form_data(
+        title="Walk",
+        start_date=(future_tuesday() - timedelta(days=7)).isoformat(),
+        start_time="17:00",
+        frequency="weekly",
+        count="3",
+    )
+    response = client.post(url, clash)
+    assert response.status_code == 400
+    assert Occurrence.objects.count() == 1
+    body = response.content.decode()
+    assert "This circle already has a meetup then: Tuesday circle, Tuesday" in body
+    assert "at 18:00" in body
+    assert 'type="checkbox" name="double_booking_ok"' in body
+    # Confirmed: it is scheduled.
+    assert client.post(url, {**clash, "double_booking_ok": "on"}).status_code == 302
+    assert Occurrence.objects.count() == 4
+
+
+def test_a_meetup_right_after_another_is_no_double_booking(client, circle, facilitator, members):
+    client.force_login(facilitator)
+    url = reverse("meetups:circle", args=[circle.pk])
+    assert client.post(url, form_data()).status_code == 302
+    assert client.post(url, form_data(start_time="19:30")).status_code == 302
+    assert Occurrence.objects.count() == 2
+
+
 def test_form_says_first_meetings_belong_in_public_places(client, circle, facilitator):
     client.force_login(facilitator)
     body = client.get(reverse("meetups:circle", args=[circle.pk])).content.decode()

@@ -6,10 +6,10 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from connect.access import AccessDenied
 from connect.chat.models import Message
 from connect.chat.realtime import (
     CLOSE_MEMBERSHIP_ENDED,
@@ -196,13 +196,13 @@ def test_action_without_reason_is_refused(moderator, member, circle):
 
 def test_facilitator_cannot_suspend_or_warn(facilitator, member, circle):
     for kind in (Action.SUSPEND, Action.WARN):
-        with pytest.raises(PermissionDenied, match="Only a site moderator"):
+        with pytest.raises(AccessDenied, match="Only a site moderator"):
             moderation_action_take(facilitator, kind, reason="x", user=member, circle=circle)
     nothing_changed(member, circle)
 
 
 def test_facilitator_mute_is_at_most_24_hours(facilitator, member, circle):
-    with pytest.raises(PermissionDenied, match="24 hours"):
+    with pytest.raises(AccessDenied, match="24 hours"):
         moderation_action_take(
             facilitator,
             Action.MUTE,
@@ -218,7 +218,7 @@ def test_facilitator_only_in_their_own_circle(facilitator, circle):
     from tests.factories import MembershipFactory
 
     stranger = MembershipFactory()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         moderation_action_take(
             facilitator, Action.REMOVE, reason="x", user=stranger.user, circle=stranger.circle
         )
@@ -226,7 +226,7 @@ def test_facilitator_only_in_their_own_circle(facilitator, circle):
 
 
 def test_plain_member_cannot_act(member, other_member, circle):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         moderation_action_take(member, Action.REMOVE, reason="x", user=other_member, circle=circle)
     assert ModerationAction.objects.count() == 0
 

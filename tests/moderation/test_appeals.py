@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from connect.access import AccessDenied
 from connect.moderation.models import Appeal, ModerationAction
 from connect.moderation.services import (
     ModerationError,
@@ -94,9 +95,8 @@ def test_deciding_needs_a_reason_and_a_moderator(facilitator, moderator, member,
     appeal = appeal_create(member, mute_action, "please")
     with pytest.raises(ModerationError):
         appeal_decide(moderator, appeal, overturn=True, reason="")
-    from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(AccessDenied):
         appeal_decide(facilitator, appeal, overturn=True, reason="I changed my mind")
     assert Appeal.objects.get().status == Appeal.Status.OPEN
     assert not ModerationAction.objects.filter(kind__startswith="appeal").exists()

@@ -8,11 +8,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from connect.notifications.models import Kind, Notification
+from connect.notifications.models import Kind
 from connect.notifications.selectors import notification_preference_for
 from connect.notifications.services import notify
-from connect.notifications.tasks import release_deferred_emails, send_notification_email
+from connect.notifications.tasks import outbox_requeue, outbox_send
 from tests.factories import OnboardedUserFactory
+from tests.outbox import email_of, email_status
 
 pytestmark = pytest.mark.django_db
 
@@ -56,10 +57,9 @@ def test_only_chosen_kinds_are_emailed(member_user, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         circle_note = notify(member_user, Kind.CIRCLE, "Circle news")
         invite_note = notify(member_user, Kind.INVITATION, "An invitation")
-    assert circle_note.email_status == Notification.EmailStatus.NONE
+    assert email_of("notification", circle_note.pk) is None
     assert [m.subject for m in mail.outbox] == ["[Connect] An invitation"]
-    invite_note.refresh_from_db()
-    assert invite_note.email_status == Notification.EmailStatus.SENT
+    assert email_status("notification", invite_note.pk) == "sent"
 
 
 def test_quiet_hours_hold_emails_in_the_persons_zone_then_release(member_user):
@@ -71,18 +71,19 @@ def test_quiet_hours_hold_emails_in_the_persons_zone_then_release(member_user):
     pref.quiet_end = (ny_now + timedelta(hours=2)).time().replace(second=0, microsecond=0)
     pref.save()
     note = notify(member_user, Kind.CIRCLE, "Held back", email=True)
-    assert send_notification_email(note.pk) == "deferred"
-    note.refresh_from_db()
-    assert note.email_status == Notification.EmailStatus.DEFERRED and mail.outbox == []
-    held_until = note.email_not_before
+    email = email_of("notification", note.pk)
+    assert outbox_send(email.pk) == "deferred"
+    email.refresh_from_db()
+    assert email.status == "deferred" and mail.outbox == []
+    held_until = email.not_before
     assert timedelta(hours=1) < held_until - timezone.now() <= timedelta(hours=2, minutes=1)
-    assert release_deferred_emails() == 0  # not yet
+    assert outbox_requeue() == 0  # not yet
     pref.quiet_start = pref.quiet_end = None
     pref.save()
-    Notification.objects.filter(pk=note.pk).update(email_not_before=timezone.now())
-    assert release_deferred_emails() == 1
+    type(email).objects.filter(pk=email.pk).update(not_before=timezone.now())
+    assert outbox_requeue() == 1
     assert [m.subject for m in mail.outbox] == ["[Connect] Held back"]
-    assert send_notification_email(note.pk) == "skipped"  # never twice
+    assert outbox_send(email.pk) == "skipped"  # never twice
     assert len(mail.outbox) == 1
 
 
@@ -95,18 +96,44 @@ def test_quiet_hours_across_a_dst_change():
     assert until == datetime(2026, 10, 25, 7, 0, tzinfo=ZoneInfo("UTC"))  # 07:00 GMT
 
 
+def test_a_batch_sends_each_owed_email_once_and_reports_the_rest(
+    member_user, django_capture_on_commit_callbacks
+):
+    from connect.notifications.models import OutboxEmail
+    from connect.notifications.tasks import outbox_send_batch
+
+    other = OnboardedUserFactory()
+    pref = notification_preference_for(other)
+    pref.email_kinds = ["invitation"]  # not circle news
+    pref.save()
+    with django_capture_on_commit_callbacks(execute=False):
+        wanted = [notify(member_user, Kind.CIRCLE, f"News {n}") for n in range(3)]
+        notify(other, Kind.CIRCLE, "Not wanted by email")
+    ids = [email_of("notification", n.pk).pk for n in wanted]
+    unwanted = OutboxEmail.objects.create(
+        user=other, kind=Kind.CIRCLE, source="notification", source_id=wanted[0].pk + 1000
+    )
+    assert outbox_send(ids[0]) == "sent"
+    outcomes = outbox_send_batch([*ids, unwanted.pk, 2**62])
+    assert outcomes == {"skipped": 2, "sent": 2, "not-wanted": 1}
+    assert sorted(m.subject for m in mail.outbox) == [f"[Connect] News {n}" for n in range(3)]
+    assert OutboxEmail.objects.get(pk=unwanted.pk).status == "dropped"
+    assert outbox_send_batch(ids) == {"skipped": 3}  # a redelivered batch sends nothing
+    assert len(mail.outbox) == 3
+
+
 def test_an_email_whose_task_was_lost_is_queued_again_once_it_is_stale(member_user):
     """A worker killed between the notification's commit and queueing its email
     leaves the email owed with no task: the periodic sweep queues it again."""
-    note = Notification.objects.create(
-        user=member_user,
-        kind=Kind.CIRCLE,
-        title="Lost task",
-        email_status=Notification.EmailStatus.PENDING,
+    from connect.notifications.models import Notification, OutboxEmail
+
+    note = Notification.objects.create(user=member_user, kind=Kind.CIRCLE, title="Lost task")
+    email = OutboxEmail.objects.create(
+        user=member_user, kind=Kind.CIRCLE, source="notification", source_id=note.pk
     )
-    assert release_deferred_emails() == 0  # too recent: its task may still be queued
-    Notification.objects.filter(pk=note.pk).update(created_at=timezone.now() - timedelta(hours=1))
-    assert release_deferred_emails() == 1
+    assert outbox_requeue() == 0  # too recent: its task may still be queued
+    OutboxEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert outbox_requeue() == 1
     assert [m.subject for m in mail.outbox] == ["[Connect] Lost task"]
-    assert release_deferred_emails() == 0  # sent: never again
+    assert outbox_requeue() == 0  # sent: never again
     assert len(mail.outbox) == 1

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import has_agreed
+from connect.access import AGREEMENTS_FIRST
 from connect.notifications.models import Kind
 from connect.notifications.services import notify
 
@@ -15,9 +16,6 @@ from ..models import Circle, Invitation, Membership
 
 class CircleError(Exception):
     """A refused action; ``str(exc)`` is a message for the person."""
-
-
-AGREEMENTS_FIRST = "Please confirm you are 18 or over and accept the community guidelines first."
 
 
 def require_agreed(user) -> None:

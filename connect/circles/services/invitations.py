@@ -6,7 +6,6 @@ A declined or expired invitation frees its seat for the next matching round
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -15,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from connect.notifications.models import Kind
-from connect.notifications.services import notify
+from connect.notifications.services import emails_enqueue, notifications_mark_read, notify
 from connect.safety.selectors import is_suspended
 
 from ..geo import rounded_km
@@ -35,8 +34,6 @@ def invitations_create(
     scores: Sequence[float] | None = None,
 ) -> list[Invitation]:
     """Pending invitations (+ in-app notifications, + email tasks on commit)."""
-    from ..tasks import send_invitation_email
-
     expires = timezone.now() + timedelta(hours=settings.CONNECT_INVITATION_HOURS)
     profiles = {p.user_id: p for p in Profile.objects.filter(user_id__in=list(member_ids))}
     created = []
@@ -56,7 +53,6 @@ def invitations_create(
             shared_topics=list(topic_slugs),
             distance_km=km,
             score=float(scores[index]) if scores and index < len(scores) else 0.0,
-            email_status=Invitation.EmailStatus.OWED,
         )
         created.append(inv)
         title = (
@@ -64,17 +60,28 @@ def invitations_create(
             if kind == Invitation.Kind.NEW_CIRCLE
             else f"A seat is open for you in {circle.name}"
         )
-        # The invitation email is its own task (signed links); this is the in-app copy.
+        # The in-app copy; the email (with its signed links) is the outbox's.
         notify(
             inv.user,
             Kind.INVITATION,
             title,
             "See why you were matched, and accept or decline before it expires.",
-            url=reverse("circles:invitation", args=[inv.pk]),
+            url=_page(inv.pk),
             email=False,
         )
-        transaction.on_commit(partial(send_invitation_email.delay, inv.pk))
+    emails_enqueue((inv.user, Kind.INVITATION, "invitation", inv.pk) for inv in created)
     return created
+
+
+def _page(invitation_id: int) -> str:
+    return reverse("circles:invitation", args=[invitation_id])
+
+
+def _answered(inv: Invitation) -> None:
+    """Record the answer; the in-app notice about it has done its job."""
+    inv.responded_at = timezone.now()
+    inv.save(update_fields=["status", "responded_at"])
+    notifications_mark_read(inv.user_id, kind=Kind.INVITATION, url=_page(inv.pk))
 
 
 INVITATION_STATUS_MESSAGES = {
@@ -123,8 +130,7 @@ def invitation_accept(user, invitation_id: int, *, volunteer: bool = False) -> M
     )
     membership = membership_add(circle, user, role)
     inv.status = Invitation.Status.ACCEPTED
-    inv.responded_at = timezone.now()
-    inv.save(update_fields=["status", "responded_at"])
+    _answered(inv)
     membership_welcome(circle, user)
     return membership
 
@@ -135,8 +141,7 @@ def invitation_decline(user, invitation_id: int) -> Invitation:
     circle, inv = _lock_invitation(invitation_id)
     _check_invitation(inv, user)
     inv.status = Invitation.Status.DECLINED
-    inv.responded_at = timezone.now()
-    inv.save(update_fields=["status", "responded_at"])
+    _answered(inv)
     if circle.status == Circle.Status.FORMING:
         transaction.on_commit(lambda: circle_dissolve_if_unable_to_start(circle.pk))
     return inv

@@ -9,11 +9,10 @@ answers and tells the people concerned, all in one transaction), ``appeals``
 are written by ``connect.safety.services``.
 """
 
+from ..permissions import FACILITATOR_ACTIONS, FACILITATOR_MAX_MUTE
 from .actions import (
     APPEAL_LINK_MAX_AGE,
     APPEAL_LINK_SALT,
-    FACILITATOR_ACTIONS,
-    FACILITATOR_MAX_MUTE,
     ActionResult,
     action_from_appeal_token,
     appeal_link_token,

@@ -6,11 +6,10 @@ one transaction.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,32 +29,11 @@ from connect.notifications.services import notify
 from connect.safety.models import ModerationWarning, Mute, Suspension
 
 from ..models import APPEALABLE_KINDS, ModerationAction, Report
-from ..selectors import is_moderator
-from .common import Action, ModerationError, actor_role
+from ..permissions import access_moderation_action
+from .common import Action, ModerationError
 
-FACILITATOR_ACTIONS = {Action.HIDE_MESSAGE, Action.MUTE, Action.REMOVE}
-FACILITATOR_MAX_MUTE = timedelta(hours=24)
 APPEAL_LINK_SALT = "connect.moderation.appeal"
 APPEAL_LINK_MAX_AGE = 60 * 60 * 24 * 30  # a suspended person has 30 days to use the link
-
-
-def _authorize(actor, kind: str, circle_id: int | None, ends_at, target_user_id) -> str:
-    role = actor_role(actor, circle_id)
-    if role is None:
-        raise PermissionDenied("You can't take moderation actions here.")
-    if role == "facilitator":
-        if kind not in FACILITATOR_ACTIONS:
-            raise PermissionDenied(
-                "Only a site moderator can do that. A facilitator can hide a message, "
-                "mute someone for up to 24 hours, or remove someone from the circle."
-            )
-        if kind == Action.MUTE and ends_at - timezone.now() > FACILITATOR_MAX_MUTE:
-            raise PermissionDenied("A facilitator can mute someone for up to 24 hours.")
-        if target_user_id is not None:
-            target = get_user_model().objects.filter(pk=target_user_id).first()
-            if target is not None and is_moderator(target):
-                raise PermissionDenied("A facilitator can't act on a site moderator.")
-    return role
 
 
 @dataclass
@@ -77,7 +55,7 @@ def moderation_action_take(
 ) -> ActionResult:
     """Apply one moderation action, audit it, resolve ``reports`` and notify.
 
-    Raises PermissionDenied when ``actor`` may not do this here and
+    Raises AccessDenied (403) when ``actor`` may not do this here and
     ModerationError for bad input; in both cases nothing is changed.
     """
     reason = (reason or "").strip()
@@ -95,7 +73,7 @@ def moderation_action_take(
             raise ModerationError("A mute needs an end time.")
     if ends_at is not None and ends_at <= timezone.now():
         raise ModerationError("The end time must be in the future.")
-    role = _authorize(actor, kind, circle_id, ends_at, user.pk if user else None)
+    role = access_moderation_action(actor, kind, circle_id, ends_at, user.pk if user else None)
     if user is not None and user.pk == actor.pk:
         raise ModerationError("You can't take a moderation action on yourself.")
     if kind == Action.DISMISS and not report_list:

@@ -1,9 +1,9 @@
 """Appeals against an action, and acknowledging a warning."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from connect.access import not_found
 from connect.chat.models import Message
 from connect.chat.realtime import broadcast_message_changed
 from connect.notifications.models import Kind
@@ -11,14 +11,14 @@ from connect.notifications.services import notify
 from connect.safety.models import ModerationWarning, Mute, Suspension
 
 from ..models import APPEALABLE_KINDS, Appeal, ModerationAction
-from ..selectors import is_moderator
+from ..permissions import NO_ACTION, access_moderator
 from .common import Action, ModerationError
 
 
 def appeal_create(user, action: ModerationAction, text: str) -> Appeal:
     """The acted-on person asks for a second look; it joins the queue as an appeal."""
     if action.target_user_id != user.pk:
-        raise PermissionDenied("You can only appeal an action about you.")
+        raise not_found(NO_ACTION)
     if action.kind not in APPEALABLE_KINDS:
         raise ModerationError("This can't be appealed.")
     text = (text or "").strip()
@@ -33,8 +33,7 @@ def appeal_create(user, action: ModerationAction, text: str) -> Appeal:
 
 def appeal_decide(moderator, appeal: Appeal, overturn: bool, reason: str) -> ModerationAction:
     """A moderator upholds or reverses the action; both are audited and the person told."""
-    if not is_moderator(moderator):
-        raise PermissionDenied("Only a site moderator can decide an appeal.")
+    access_moderator(moderator)
     reason = (reason or "").strip()
     if not reason:
         raise ModerationError("Give a reason: it is recorded and shown to the person.")
@@ -99,7 +98,7 @@ def _undo(action: ModerationAction) -> None:
 
 def warning_acknowledge(user, warning: ModerationWarning) -> None:
     if warning.user_id != user.pk:
-        raise PermissionDenied("This warning is not for you.")
+        raise not_found("There is no such warning.")
     ModerationWarning.objects.filter(pk=warning.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=timezone.now()
     )

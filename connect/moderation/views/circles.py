@@ -28,6 +28,12 @@ User = get_user_model()
 # --- A circle's safety page (facilitators and moderators) --------------------
 
 
+def _message_label(message: Message) -> str:
+    author = message.author.display_name if message.author else "Former member"
+    body = message.body if len(message.body) <= 60 else message.body[:59] + "…"
+    return f"{author}: {body}"
+
+
 @login_required
 @answers_access_denied
 def circle_safety(request, circle_id):
@@ -43,13 +49,23 @@ def circle_safety(request, circle_id):
         kinds += [Action.WARN, Action.SUSPEND]
     durations = FACILITATOR_DURATIONS if role == "facilitator" else None
     extra = {"durations": durations} if durations else {}
+    recent = list(
+        Message.objects.filter(circle=circle, deleted_at__isnull=True)
+        .select_related("author__profile")
+        .order_by("-pk")[:20]
+    )
+    initial = {"circle": circle.pk}
+    # "Hide…" beside a recent message opens this page with it chosen.
+    chosen = request.GET.get("message", "")
+    if chosen.isdigit() and any(m.pk == int(chosen) for m in recent):
+        initial.update(kind=Action.HIDE_MESSAGE, message=int(chosen))
     form = ActionForm(
         request.POST or None,
         kinds=kinds,
         circles=Circle.objects.filter(pk=circle.pk),
         people=people,
-        initial={"circle": circle.pk},
-        with_message=True,
+        initial=initial,
+        messages=[(m.pk, _message_label(m)) for m in recent if m.hidden_at is None],
         **extra,
     )
     if request.method == "POST":
@@ -78,11 +94,6 @@ def circle_safety(request, circle_id):
                 else:
                     messages.success(request, f"Done: {Action(data['kind']).label}.")
                     return redirect("moderation:circle", circle_id=circle.pk)
-    recent = (
-        Message.objects.filter(circle=circle, deleted_at__isnull=True)
-        .select_related("author__profile")
-        .order_by("-pk")[:20]
-    )
     return render(
         request,
         "moderation/circle.html",

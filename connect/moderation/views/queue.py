@@ -16,6 +16,7 @@ from ..forms import (
     AuditSearchForm,
 )
 from ..models import ModerationAction, Report
+from ..selectors import audit_entries_named
 from ..services import (
     ModerationError,
     moderation_action_take,
@@ -148,4 +149,8 @@ def audit_log(request):
         if data.get("kind"):
             entries = entries.filter(kind=data["kind"])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "moderation/audit.html", {"form": form, "page": page})
+    return render(
+        request,
+        "moderation/audit.html",
+        {"form": form, "page": page, "entries": audit_entries_named(page.object_list)},
+    )

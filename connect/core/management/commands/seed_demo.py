@@ -1,8 +1,15 @@
 """Load demo data: onboarded people in London, New York and online, and a moderator.
 
-Idempotent: running it again updates the same accounts. ``scripts/dev.py``
-runs it on every start. It refuses to run in production settings.
+Then, the first time, a first matching round: the demo people accept their
+invitations, so they are in circles with a meetup next week and a few chat
+messages, and the site shows what it is for at once (``--no-round`` skips it).
+
+Idempotent: running it again updates the same accounts and starts no second
+round. ``scripts/dev.py`` runs it on every start. It refuses to run in
+production settings.
 """
+
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -14,6 +21,14 @@ from django.utils import timezone
 
 from accounts import cities
 from accounts.models import Profile, ProfileTopic, Topic, User
+from connect.chat import services as chat
+from connect.circles import services as circles
+from connect.circles.models import Circle, Invitation, Membership
+from connect.circles.rounds import run_round
+from connect.circles.timeslots import slot_in_zone
+from connect.meetups import services as meetups
+from connect.notifications.models import NotificationPreference
+from connect.notifications.selectors import notification_preference_for
 
 DEMO_PASSWORD = "connect-demo-password"  # noqa: S105  (demo data only; refused in production)
 MODERATOR_EMAIL = "moderator@example.com"
@@ -37,7 +52,15 @@ WEEKEND_AFTERNOONS = cells(WEEKEND, 14, 18)
 PEOPLE = [
     ("amira", "Amira", "she/her", LONDON, "in_person", {"grief": 3, "loneliness": 2}, EVENINGS),
     ("ben", "Ben", "he/him", LONDON, "either", {"grief": 3, "anxiety": 1}, EVENINGS + LUNCH),
-    ("chloe", "Chloe", "", LONDON, "either", {"new-parents": 3, "loneliness": 2}, LUNCH),
+    (
+        "chloe",
+        "Chloe",
+        "",
+        LONDON,
+        "either",
+        {"new-parents": 3, "loneliness": 2, "anxiety": 1},
+        LUNCH + WEEKEND_AFTERNOONS,
+    ),
     ("dev", "Dev", "he/him", LONDON, "in_person", {"career-change": 2, "burnout": 3}, EVENINGS),
     (
         "eli",
@@ -59,16 +82,32 @@ PEOPLE = [
         EVENINGS + WEEKEND_AFTERNOONS,
     ),
     ("hana", "Hana", "", NEW_YORK, "either", {"moving-city": 3, "loneliness": 2}, EVENINGS),
-    ("isaac", "Isaac", "he/him", NEW_YORK, "in_person", {"addiction-recovery": 3}, LUNCH),
-    ("jo", "Jo", "she/they", None, "virtual", {"chronic-illness": 3, "anxiety": 2}, LUNCH),
+    (
+        "isaac",
+        "Isaac",
+        "he/him",
+        NEW_YORK,
+        "in_person",
+        {"addiction-recovery": 3, "loneliness": 1},
+        EVENINGS + LUNCH,
+    ),
+    (
+        "jo",
+        "Jo",
+        "she/they",
+        None,
+        "virtual",
+        {"chronic-illness": 3, "anxiety": 2},
+        LUNCH + WEEKEND_AFTERNOONS,
+    ),
     (
         "kofi",
         "Kofi",
         "he/him",
         None,
         "virtual",
-        {"screens-and-ai": 2, "career-change": 3},
-        WEEKEND_MORNINGS,
+        {"screens-and-ai": 2, "career-change": 3, "anxiety": 1},
+        WEEKEND_MORNINGS + WEEKEND_AFTERNOONS,
     ),
     (
         "lena",
@@ -76,8 +115,8 @@ PEOPLE = [
         "she/her",
         None,
         "virtual",
-        {"caregiving": 3, "grief": 1},
-        EVENINGS + WEEKEND_AFTERNOONS,
+        {"caregiving": 3, "grief": 1, "anxiety": 1},
+        EVENINGS + WEEKEND_MORNINGS,
     ),
 ]
 # Time zones of the video-only people (they have no city).
@@ -91,8 +130,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Run even with CONNECT_PRODUCTION=true."
         )
+        parser.add_argument(
+            "--no-round",
+            action="store_true",
+            help="Only the people: no first matching round, circles, meetups or messages.",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, no_round=False, **options):
         if getattr(settings, "PRODUCTION", False) and not force:
             raise CommandError("Refusing to load demo accounts in production (use --force).")
         if not Topic.objects.exists():
@@ -101,6 +145,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             emails = [self._person(*row) for row in PEOPLE]
             self._moderator()
+        if not no_round:
+            self._first_round(emails)
         self._print_logins(emails)
 
     def _account(self, email: str, **fields) -> User:
@@ -171,6 +217,86 @@ class Command(BaseCommand):
             profile.onboarded_at = now
             profile.save()
 
+    def _first_round(self, emails: list[str]) -> None:
+        """Once: match the demo people, accept every invitation (the first
+        person of each circle volunteers to facilitate), schedule next week's
+        meetup at the circle's regular time and say hello in its chat."""
+        people = list(User.objects.filter(email__in=emails).select_related("profile"))
+        if Membership.objects.filter(user__in=people).exists():
+            return  # circles from an earlier run (or real use) stay as they are
+        if not Invitation.objects.filter(user__in=people, status=Invitation.Status.PENDING):
+            record = run_round()
+            self.stdout.write(
+                f"First matching round: {record.circles_proposed} circles for "
+                f"{record.placed} of {record.seekers} demo people."
+            )
+        pending = Invitation.objects.filter(
+            user__in=people, status=Invitation.Status.PENDING
+        ).select_related("user")
+        # The demo's own news (circles starting, the first meetups, messages)
+        # would arrive as a few dozen emails at once: held back for this step.
+        quiet = {p.user_id: list(p.email_kinds) for p in self._preferences(people)}
+        NotificationPreference.objects.filter(user_id__in=quiet).update(email_kinds=[])
+        try:
+            self._accept_and_meet(pending)
+        finally:
+            for user_id, kinds in quiet.items():
+                NotificationPreference.objects.filter(user_id=user_id).update(email_kinds=kinds)
+
+    @staticmethod
+    def _preferences(people):
+        return [notification_preference_for(person) for person in people]
+
+    def _accept_and_meet(self, pending) -> None:
+        volunteered = set()
+        for inv in pending.order_by("circle_id", "pk"):
+            circles.invitation_accept(inv.user, inv.pk, volunteer=inv.circle_id not in volunteered)
+            volunteered.add(inv.circle_id)
+        for circle in Circle.objects.filter(pk__in=volunteered, status=Circle.Status.ACTIVE):
+            self._first_meetup_and_hello(circle)
+
+    def _first_meetup_and_hello(self, circle: Circle) -> None:
+        members = [
+            m.user
+            for m in Membership.objects.filter(circle=circle, status=Membership.Status.ACTIVE)
+            .select_related("user__profile")
+            .order_by("role", "pk")  # "facilitator" sorts before "member"
+        ]
+        host = members[0]
+        zone = host.profile.timezone
+        when = slot_in_zone(
+            circle.start_slot,
+            circle.slot_count,
+            zone,
+            today=timezone.now().date() + timedelta(days=7),
+        )
+        in_person = circle.mode == Circle.Mode.IN_PERSON
+        meetups.schedule_series(
+            circle,
+            host,
+            title="First meetup",
+            mode=circle.mode,
+            venue_name="Central Library café" if in_person else "",
+            venue_address="Ground floor, by the children's books" if in_person else "",
+            video_url="" if in_person else "https://video.example.org/demo-circle",
+            capacity=None,
+            agenda="Introductions: your name, and what brought you here.",
+            timezone=zone,
+            start_date=when.start.date(),
+            start_time=when.start.time().replace(second=0, microsecond=0),
+            duration_minutes=90,
+            frequency="once",
+            until=None,
+            count=None,
+        )
+        hello = [
+            "Hi everyone, I'm glad this circle exists. See you at the first meetup!",
+            "Hello! A bit nervous, but looking forward to meeting you all.",
+            "Hi all. Thanks for the welcome. Is anyone else new to this kind of thing?",
+        ]
+        for author, body in zip(members, hello, strict=False):
+            chat.message_post(author, circle.pk, body)
+
     def _print_logins(self, emails: list[str]) -> None:
         out = self.stdout
         out.write(self.style.SUCCESS("Demo data is ready. Log in at /accounts/login/ with:"))
@@ -180,3 +306,23 @@ class Command(BaseCommand):
         for label, city_id in groups.items():
             chosen = [email for email, row in zip(emails, PEOPLE, strict=True) if row[3] == city_id]
             out.write(f"  {label + ':':<12}{', '.join(chosen)}")
+        first = (
+            Membership.objects.filter(
+                user__email__in=emails,
+                role=Membership.Role.FACILITATOR,
+                status=Membership.Status.ACTIVE,
+            )
+            .select_related("user", "circle")
+            .order_by("circle_id")
+            .first()
+        )
+        if first is not None:
+            out.write(
+                self.style.SUCCESS(
+                    f"Try first: {first.user.email} (password {DEMO_PASSWORD}). "
+                    f"They facilitate {first.circle.name}, which has a meetup next week "
+                    "and a few chat messages."
+                )
+            )
+        else:
+            out.write(self.style.SUCCESS(f"Try first: {emails[0]} (password {DEMO_PASSWORD})."))
