@@ -72,8 +72,9 @@ def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def manage(*args):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=ENV, check=True)
+def manage(*args, **env):
+    run_env = {**ENV, **env}
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=run_env, check=True)
 
 
 def prepare(reseed: bool, people: int | None) -> None:
@@ -102,7 +103,9 @@ def prepare(reseed: bool, people: int | None) -> None:
     started = time.monotonic()
     if "seed_scale" in get_commands():
         log("Seeding with manage.py seed_scale …")
-        manage("seed_scale", *(["--people", str(people)] if people else []))
+        # It refuses production settings (rightly): the data is written as in development.
+        args = ["--people", str(people)] if people else []
+        manage("seed_scale", *args, CONNECT_PRODUCTION="false", DJANGO_DEBUG="false")
     else:
         from bench import webdata
 
