@@ -10,6 +10,7 @@ beyond that wait for a free one, and every connection goes back to the pool.
 import threading
 import time
 import urllib.request
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
@@ -20,7 +21,9 @@ from tests.chat.servers import test_database_url as server_database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-APP_NAME = "connect-pool-test"
+# Unique per run: the count is taken across the whole PostgreSQL server, and
+# another run's servers on it must not be counted as this one's.
+APP_NAME = f"connect-pool-test-{uuid.uuid4().hex[:12]}"
 POOL_MAX = 3
 
 
