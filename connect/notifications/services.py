@@ -6,13 +6,8 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Notification, OutboxEmail
-from .selectors import notification_preference_for
+from .models import Notification, NotificationPreference, OutboxEmail
 from .tasks import outbox_dispatch
-
-
-def _wants_email(user, kind: str) -> bool:
-    return user.is_active and kind in notification_preference_for(user).email_kinds
 
 
 def emails_enqueue(items: Iterable[tuple]) -> list[OutboxEmail]:
@@ -22,10 +17,19 @@ def emails_enqueue(items: Iterable[tuple]) -> list[OutboxEmail]:
     The outbox renders each email from its source when it is sent (outbox.py)
     and checks preferences and quiet hours again then.
     """
+    items = list(items)
+    # One read for everyone; people without saved preferences get the defaults
+    # (read, not written), as the sending task does.
+    kinds = dict(
+        NotificationPreference.objects.filter(
+            user_id__in={user.pk for user, *_ in items}
+        ).values_list("user_id", "email_kinds")
+    )
+    default = NotificationPreference().email_kinds
     emails = [
         OutboxEmail(user=user, kind=kind, source=source, source_id=source_id)
         for user, kind, source, source_id in items
-        if _wants_email(user, kind)
+        if user.is_active and kind in kinds.get(user.pk, default)
     ]
     if not emails:
         return []
