@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "connect.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # after sessions, before common
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -289,6 +290,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- I18N / time ------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# The site speaks English and Spanish: a person's saved choice wins, then the
+# language cookie set by the switch, then the browser's Accept-Language.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

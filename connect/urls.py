@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("connect.core.urls")),
     path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch
     path("me/", include("accounts.urls")),
     path("notifications/", include("connect.notifications.urls")),
     path("circles/", include("connect.circles.urls")),

@@ -333,6 +333,8 @@ EXPECTED = {
     # --- community health (moderators and operators) -----------------------------
     "insights/": MODERATORS,
     "insights/health.csv": MODERATORS,
+    # Django's language switch: a GET changes nothing and goes back to the site.
+    "i18n/setlang/": same(302),
 }
 
 LOGGED_OUT_ONLY = {**same(302), "anonymous": 200, "suspended_link": 200}
