@@ -131,7 +131,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user = self.scope.get("user")
         self.circle_id = int(self.scope["url_route"]["kwargs"]["circle_id"])
         self.joined = False
-        self.replayed = set()  # ids of messages the resume replay sent
+        # Ids of the messages this socket has been sent, whichever way (broadcast,
+        # resume replay or gap check): a message can come both ways, in either
+        # order, and is drawn once.
+        self.sent: set[int] = set()
         self.watermark = 0  # the newest message id this socket has been sent
         self.gap_watch = None
         try:
@@ -185,9 +188,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
                     self.user, self.circle_id, self.watermark, settled_before=settled
                 )
                 for message in messages:
-                    if message["id"] in self.replayed:
-                        continue
-                    self.replayed.add(message["id"])
+                    if message["id"] in self.sent:
+                        continue  # its broadcast arrived while this check was reading
+                    self.sent.add(message["id"])
                     self.watermark = max(self.watermark, message["id"])
                     await self.send_json({"type": "message", "message": message, "replayed": True})
             except asyncio.CancelledError:
@@ -199,12 +202,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """Replay what was missed since ``after``. The socket joined its groups
         before the first read, so a message committed later arrives by
         broadcast; one also broadcast while being replayed is dropped from the
-        broadcast (``self.replayed``). Events queue until ``connect`` returns."""
+        broadcast (``self.sent``). Events queue until ``connect`` returns."""
         count, complete = 0, True
         while True:
             messages, has_more = await _missed(self.user, self.circle_id, after)
             for message in messages:
-                self.replayed.add(message["id"])
+                self.sent.add(message["id"])
                 self.watermark = max(self.watermark, message["id"])
                 await self.send_json({"type": "message", "message": message, "replayed": True})
             count += len(messages)
@@ -357,8 +360,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if message["author_id"] in self.blocked:
             return  # a blocked pair never sees each other's words
         if event["kind"] == "message":
-            if message["id"] in self.replayed:
+            if message["id"] in self.sent:
                 return  # already sent by the resume replay or the gap check
+            self.sent.add(message["id"])
             self.watermark = max(self.watermark, message["id"])
         text = event.get("text")
         if text is None:
