@@ -64,6 +64,7 @@ RESUME_LIMIT = 1000  # messages replayed on reconnect; beyond, the client pages 
 # ago, so one still on its way is not sent twice) and sends them as replays.
 GAP_CHECK_SECONDS = 10.0
 GAP_SETTLE_SECONDS = 2.0
+SENT_KEPT = 500  # message ids a socket remembers having sent (see ChatConsumer.sent)
 
 _CLOSE_FOR = {
     selectors.ANONYMOUS: realtime.CLOSE_NOT_AUTHENTICATED,
@@ -190,7 +191,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 for message in messages:
                     if message["id"] in self.sent:
                         continue  # its broadcast arrived while this check was reading
-                    self.sent.add(message["id"])
+                    self._mark_sent(message["id"])
                     self.watermark = max(self.watermark, message["id"])
                     await self.send_json({"type": "message", "message": message, "replayed": True})
             except asyncio.CancelledError:
@@ -207,7 +208,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         while True:
             messages, has_more = await _missed(self.user, self.circle_id, after)
             for message in messages:
-                self.sent.add(message["id"])
+                self._mark_sent(message["id"])
                 self.watermark = max(self.watermark, message["id"])
                 await self.send_json({"type": "message", "message": message, "replayed": True})
             count += len(messages)
@@ -221,6 +222,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send_json(
             {"type": "resumed", "last_id": after, "count": count, "complete": complete}
         )
+
+    def _mark_sent(self, message_id: int) -> None:
+        self.sent.add(message_id)
+        if len(self.sent) > SENT_KEPT * 2:
+            # A message comes twice within seconds of itself; the newest ids are enough.
+            self.sent = set(sorted(self.sent)[-SENT_KEPT:])
 
     async def disconnect(self, code):
         if getattr(self, "gap_watch", None) is not None:
@@ -362,7 +369,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if event["kind"] == "message":
             if message["id"] in self.sent:
                 return  # already sent by the resume replay or the gap check
-            self.sent.add(message["id"])
+            self._mark_sent(message["id"])
             self.watermark = max(self.watermark, message["id"])
         text = event.get("text")
         if text is None:
