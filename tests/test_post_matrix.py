@@ -104,6 +104,8 @@ POSTS = {
     "guidelines/": (None, NOBODY),
     "healthz/": (None, NOBODY),
     "healthz/deep/": (None, NOBODY),
+    # The language switch with no language chosen changes nothing.
+    "i18n/setlang/": (None, NOBODY),
     # --- accounts -------------------------------------------------------------
     "me/profile/": (None, NOBODY),
     # Editing one's own "how and where": the not-agreed person must finish onboarding.
