@@ -19,7 +19,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         # Emails held back by quiet hours go out when the hours end, and owed
         # emails whose task was lost are queued again.
         "task": "connect.notifications.tasks.outbox_requeue",
-        "schedule": 300.0,
+        "schedule": _env.float("CONNECT_OUTBOX_SWEEP_INTERVAL", default=300.0),
+    },
+    "notifications-owed-tasks": {
+        # Tasks the broker could not take when they were queued (it was away).
+        "task": "connect.notifications.tasks.owed_tasks_requeue",
+        "schedule": _env.float("CONNECT_OUTBOX_SWEEP_INTERVAL", default=300.0),
     },
     "meetups-send-reminders": {
         # 24 h and 1 h meetup reminders; each claimed once per person (NoticeLog).

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "connect.core.middleware.PrivateHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "connect.core.middleware.DelayedWorkMiddleware",  # inside messages: it adds one
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -210,8 +211,13 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     # A task taken by a worker that dies is delivered again after this many seconds.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # A broker host that does not answer fails a publish in seconds rather
+        # than after the system's TCP timeout (docs/decisions/0065-queueing-without-the-broker.md).
+        "socket_connect_timeout": 2,
     }
+    # Connecting to publish gives up after this long in all (kombu's default is 4 s).
+    CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
 else:
     # A file cache is shared by the web server and the worker, so allauth's
     # rate limits hold across processes even without Redis.
@@ -391,6 +397,9 @@ CONNECT_INVITATION_HOURS = env.int("CONNECT_INVITATION_HOURS", default=48)
 # Community-health figures are kept this long per filter choice (0: computed every time).
 CONNECT_INSIGHTS_CACHE_SECONDS = env.int("CONNECT_INSIGHTS_CACHE_SECONDS", default=300)
 CONNECT_HEARTBEAT_INTERVAL = env.float("CONNECT_HEARTBEAT_INTERVAL", default=60.0)
+# An owed email whose task never ran (the broker lost it, or was away when it
+# was queued) is queued again by the periodic sweep once it is this old.
+CONNECT_OUTBOX_STALE_SECONDS = env.int("CONNECT_OUTBOX_STALE_SECONDS", default=600)
 
 # --- Video rooms (Janus VideoRoom + coturn) -----------------------------------
 # Without a Janus configured, virtual meetups use the link their organiser pastes.

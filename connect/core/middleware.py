@@ -10,7 +10,13 @@ from django.core.exceptions import DisallowedHost
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from connect.notifications.enqueue import delays_recorded
 from connect.safety.selectors import active_suspension_of
+
+DELAYED = (
+    "Your change is saved. Emails and other updates about it are running late "
+    "and will follow in a few minutes."
+)
 
 
 class SuspendedUserMiddleware:
@@ -115,4 +121,20 @@ class PrivateHeadersMiddleware:
             and not request.path.startswith(settings.STATIC_URL)
         ):
             response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class DelayedWorkMiddleware:
+    """Tell the person when their request saved a change whose follow-up work
+    (emails, video room updates) could not be queued because the task broker
+    was away: the work is owed and sent later (``notifications/enqueue.py``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with delays_recorded() as delays:
+            response = self.get_response(request)
+        if delays and hasattr(request, "_messages"):
+            messages.info(request, DELAYED)
         return response

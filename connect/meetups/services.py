@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from connect.circles.models import Membership
+from connect.notifications.enqueue import task_enqueue_on_commit
 from connect.notifications.models import Kind
 from connect.notifications.services import notify
 
@@ -173,8 +174,7 @@ def cancel_occurrence(occurrence: Occurrence, by) -> Occurrence:
     MeetupSeries.objects.filter(pk=occurrence.series_id).update(sequence=F("sequence") + 1)
     from .tasks import send_cancellation
 
-    pk = occurrence.pk
-    transaction.on_commit(lambda: send_cancellation.delay(pk))
+    task_enqueue_on_commit(send_cancellation, occurrence.pk)
     return occurrence
 
 

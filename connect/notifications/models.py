@@ -86,6 +86,27 @@ class OutboxEmail(models.Model):
         return f"{self.source} {self.source_id} to {self.user_id} ({self.status})"
 
 
+class OwedTask(models.Model):
+    """A Celery task the broker could not take when it was queued (``enqueue.py``).
+
+    Written after the change that asked for the task had committed, so the
+    work is not lost while the broker is away; the periodic sweep
+    (``tasks.owed_tasks_requeue``) queues it again and deletes the row. Only
+    ids and plain values are kept (tasks take ids, never model instances).
+    """
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)}"
+
+
 def default_email_kinds() -> list[str]:
     return [k for k in Kind.values if k != Kind.MENTION]
 

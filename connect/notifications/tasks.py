@@ -26,12 +26,14 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import timedelta
 
-from celery import shared_task
+from celery import current_app, shared_task
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import NotificationPreference, OutboxEmail
+from .enqueue import task_enqueue
+from .models import NotificationPreference, OutboxEmail, OwedTask
 from .outbox import is_transient, message_send, outbox_load, outbox_render
 from .quiet_hours import quiet_until
 
@@ -40,7 +42,7 @@ log = logging.getLogger(__name__)
 OWED = (OutboxEmail.Status.OWED, OutboxEmail.Status.DEFERRED)
 # An owed email whose task never ran (the broker lost it, or was down at
 # commit time) is queued again by the sweeper after this long.
-STALE_AFTER = timedelta(minutes=10)
+STALE_AFTER = timedelta(seconds=settings.CONNECT_OUTBOX_STALE_SECONDS)
 BATCH_SIZE = 50
 
 
@@ -175,14 +177,22 @@ def outbox_send_batch(self, email_ids: list[int]) -> dict[str, int]:
 
 
 def outbox_dispatch(email_ids: Iterable[int]) -> None:
-    """Queue the given emails as tasks of up to BATCH_SIZE emails each."""
+    """Queue the given emails as tasks of up to BATCH_SIZE emails each.
+
+    Never raises for an unreachable broker: the rows stay owed and the sweep
+    queues them again once they are ``STALE_AFTER`` old, so the first refused
+    chunk ends the attempt (the others would only wait for the same broker)."""
     ids = list(email_ids)
     for start in range(0, len(ids), BATCH_SIZE):
         chunk = ids[start : start + BATCH_SIZE]
-        if len(chunk) == 1:
-            outbox_send.delay(chunk[0])
-        else:
-            outbox_send_batch.delay(chunk)
+        queued = (
+            task_enqueue(outbox_send, chunk[0], owed=False)
+            if len(chunk) == 1
+            else task_enqueue(outbox_send_batch, chunk, owed=False)
+        )
+        if not queued:
+            log.warning("%d emails left owed for the sweep", len(ids) - start)
+            return
 
 
 @shared_task
@@ -197,3 +207,24 @@ def outbox_requeue() -> int:
     ids = list(due.values_list("pk", flat=True)[:5000])
     outbox_dispatch(ids)
     return len(ids)
+
+
+@shared_task
+def owed_tasks_requeue() -> int:
+    """Queue again the tasks the broker could not take (``enqueue.py``), oldest
+    first; each row is deleted once its task is queued. Stops at the first
+    refusal: the broker is still away and the rows wait for the next sweep."""
+    queued = 0
+    with transaction.atomic():
+        # Locked and skipped by a second sweep running at the same time, so
+        # one row is queued once.
+        for owed in OwedTask.objects.select_for_update(skip_locked=True).order_by("pk")[:5000]:
+            task = current_app.tasks.get(owed.task)
+            if task is None:
+                log.error("owed task %s names no task: %s; dropped", owed.pk, owed.task)
+            elif not task_enqueue(task, *owed.args, owed=False):
+                break
+            else:
+                queued += 1
+            owed.delete()
+    return queued

@@ -4,7 +4,7 @@ Only passes: which meetup's room, when issued, whether revoked. Nothing about th
 call itself exists (never recorded). Tokens are credentials: never exported.
 """
 
-from django.db import transaction
+from connect.notifications.enqueue import task_enqueue_on_commit
 
 from . import services, tasks
 from .models import VideoPass
@@ -30,4 +30,4 @@ def erase_personal_data(user) -> None:
     leave Janus and they are put out of any room they are still in."""
     live = services.video_passes_erase(user)
     if live:
-        transaction.on_commit(lambda: tasks.revoke_tokens.delay(live))
+        task_enqueue_on_commit(tasks.revoke_tokens, live)

@@ -6,6 +6,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from connect.circles.signals import membership_ended
+from connect.notifications.enqueue import task_enqueue
 from connect.safety.signals import suspension_started
 
 from . import tasks
@@ -15,9 +16,9 @@ from . import tasks
 def revoke_when_membership_ends(
     sender: Any, *, user_id: int, circle_id: int, **kwargs: Any
 ) -> None:
-    tasks.revoke_member.delay(user_id, circle_id)
+    task_enqueue(tasks.revoke_member, user_id, circle_id)
 
 
 @receiver(suspension_started, dispatch_uid="video.revoke_when_suspended")
 def revoke_when_suspended(sender: Any, *, user_id: int, **kwargs: Any) -> None:
-    tasks.revoke_member.delay(user_id, None)
+    task_enqueue(tasks.revoke_member, user_id, None)

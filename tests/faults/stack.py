@@ -2,12 +2,14 @@
 
 import contextlib
 import os
+import re
 import shlex
 import signal
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -26,6 +28,50 @@ def procfile_command(name: str) -> list[str]:
             program = VENV_BIN / args[0]
             return [str(program) if program.exists() else args[0], *args[1:]]
     raise KeyError(name)
+
+
+def session_cookie(user) -> str:
+    """A ``Cookie`` header value that logs ``user`` in (a session in the database)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def post_form(
+    base: str, cookie: str, page: str, action: str, data: dict, timeout: float = 30
+) -> tuple[int, str, str]:
+    """POST ``data`` to ``action`` with the CSRF token of a form on ``page``, as a
+    browser would; returns the status, the redirect's target (not followed) and
+    the cookie header to send next (with the notices Django set in a cookie)."""
+    request = urllib.request.Request(f"{base}{page}", headers={"Cookie": cookie})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  (loopback)
+        html = response.read().decode()
+        csrf_cookie = re.search(r"csrftoken=([^;]+)", response.headers.get("Set-Cookie", ""))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert token and csrf_cookie, f"no form on {page}"
+    request = urllib.request.Request(  # noqa: S310  (loopback)
+        f"{base}{action}",
+        data=urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token.group(1)}).encode(),
+        headers={"Cookie": f"{cookie}; csrftoken={csrf_cookie.group(1)}"},
+    )
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=timeout) as response:
+            return response.status, "", cookie
+    except urllib.error.HTTPError as error:
+        set_cookies = [c.split(";", 1)[0] for c in error.headers.get_all("Set-Cookie") or []]
+        return error.code, error.headers.get("Location", ""), "; ".join([cookie, *set_cookies])
 
 
 def get(url: str, headers: dict | None = None, timeout: float = 10) -> tuple[int, str]:
@@ -117,3 +163,12 @@ def web(env: dict, tmp_path: Path, workers: int = 1):
         yield base, process
     finally:
         process.stop()
+
+
+def queue_on(broker_url: str, task, *args) -> None:
+    """Queue ``task(*args)`` on the broker at ``broker_url`` (a private one),
+    not on the one this test process is configured with."""
+    from connect.celery import app
+
+    with app.connection_for_write(broker_url) as connection:
+        task.apply_async(args, connection=connection)

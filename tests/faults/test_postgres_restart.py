@@ -9,27 +9,15 @@ import threading
 import time
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from tests.chat.servers import test_database_url as server_database_url
 from tests.factories import OnboardedUserFactory
 from tests.faults.private import PrivatePostgres
-from tests.faults.stack import get, site_env, web
+from tests.faults.stack import get, session_cookie, site_env, web
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 CALM = "We'll be back in a moment"
-
-
-def _session_cookie(user) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 @pytest.fixture
@@ -41,7 +29,7 @@ def private_postgres():
 
 def test_postgres_restart_under_load_gives_calm_503s_then_recovers(tmp_path, private_postgres):
     person = OnboardedUserFactory()
-    cookie = {"Cookie": _session_cookie(person)}
+    cookie = {"Cookie": session_cookie(person)}
     database_url = private_postgres.copy_database(server_database_url())
     env = site_env(
         database_url,

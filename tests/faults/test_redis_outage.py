@@ -9,24 +9,18 @@ saw, as ``chat.js`` does). A private ``redis-server`` is stopped; the shared one
 """
 
 import json
-import re
 import threading
 import time
-import urllib.parse
-import urllib.request
 from collections import Counter
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from websockets.sync.client import connect
 
 from connect.chat.models import Message
 from tests.chat.servers import test_database_url as server_database_url
 from tests.circles.helpers import active_circle
 from tests.faults.private import PrivateRedis
-from tests.faults.stack import get, site_env, web
+from tests.faults.stack import get, post_form, session_cookie, site_env, web
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -34,36 +28,10 @@ OUTAGE_SECONDS = 20
 PAUSED = "Live updates are paused"
 
 
-def _cookie(user) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
 def _post_message(base: str, cookie: str, circle_id: int, body: str) -> int:
     """Post through the no-JavaScript form, as a person would; returns the status."""
-    room_request = urllib.request.Request(f"{base}/chat/{circle_id}/", headers={"Cookie": cookie})  # noqa: S310
-    room = urllib.request.urlopen(room_request, timeout=10)  # noqa: S310  (loopback)
-    page = room.read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    csrf_cookie = re.search(r"csrftoken=([^;]+)", room.headers.get("Set-Cookie", "")).group(1)
-    request = urllib.request.Request(  # noqa: S310  (loopback)
-        f"{base}/chat/{circle_id}/send/",
-        data=urllib.parse.urlencode({"body": body, "csrfmiddlewaretoken": token}).encode(),
-        headers={"Cookie": f"{cookie}; csrftoken={csrf_cookie}"},
-    )
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    try:
-        return urllib.request.build_opener(NoRedirect).open(request, timeout=10).status
-    except urllib.error.HTTPError as error:
-        return error.code
+    page = f"/chat/{circle_id}/"
+    return post_form(base, cookie, page, f"{page}send/", {"body": body})[0]
 
 
 class ChatListener(threading.Thread):
@@ -112,7 +80,7 @@ def test_redis_outage_pages_keep_working_and_chat_misses_nothing(tmp_path):
     redis_server = PrivateRedis().start()
     circle = active_circle(members=3)
     listener_user, poster = [m.user for m in circle.memberships.order_by("pk")[:2]]
-    poster_cookie = _cookie(poster)
+    poster_cookie = session_cookie(poster)
     env = site_env(server_database_url(), redis_server.url(0), CONNECT_VAR_DIR=str(tmp_path))
     pages = [
         "/dashboard/",
@@ -127,7 +95,7 @@ def test_redis_outage_pages_keep_working_and_chat_misses_nothing(tmp_path):
             listener = ChatListener(
                 f"ws://127.0.0.1:{base.rsplit(':', 1)[1]}/ws/chat/{circle.pk}/",
                 base,
-                _cookie(listener_user),
+                session_cookie(listener_user),
             )
             listener.start()
             assert _wait(lambda: listener.connections >= 1, 15), process.log()

@@ -137,3 +137,22 @@ def test_an_email_whose_task_was_lost_is_queued_again_once_it_is_stale(member_us
     assert [m.subject for m in mail.outbox] == ["[Connect] Lost task"]
     assert outbox_requeue() == 0  # sent: never again
     assert len(mail.outbox) == 1
+
+
+def test_a_task_the_broker_refused_is_queued_again_by_the_sweep_once(member_user):
+    """``enqueue.task_enqueue`` writes down a task the broker did not take; the
+    sweep queues it (here: runs it inline) and forgets it, once."""
+    from connect.notifications.models import Notification, OutboxEmail, OwedTask
+    from connect.notifications.tasks import owed_tasks_requeue
+
+    note = Notification.objects.create(user=member_user, kind=Kind.CIRCLE, title="Owed task")
+    email = OutboxEmail.objects.create(
+        user=member_user, kind=Kind.CIRCLE, source="notification", source_id=note.pk
+    )
+    OwedTask.objects.create(task=outbox_send.name, args=[email.pk])
+    OwedTask.objects.create(task="connect.gone.tasks.renamed", args=[1])  # no such task now
+    assert owed_tasks_requeue() == 1
+    assert [m.subject for m in mail.outbox] == ["[Connect] Owed task"]
+    assert not OwedTask.objects.exists()  # the unknown one is dropped (and logged)
+    assert owed_tasks_requeue() == 0
+    assert len(mail.outbox) == 1

@@ -24,6 +24,7 @@ from connect.chat.realtime import (
 from connect.circles.models import Circle, MembershipEndReason
 from connect.circles.selectors import active_membership, is_active_member
 from connect.circles.services.lifecycle import membership_end
+from connect.notifications.enqueue import task_enqueue_on_commit
 from connect.notifications.models import Kind
 from connect.notifications.services import notify
 from connect.safety.models import ModerationWarning, Mute, Suspension
@@ -133,8 +134,7 @@ def _apply(entry: ModerationAction, actor, *, user, circle, message):
         membership_end(membership, MembershipEndReason.REMOVED)
     elif kind == Action.VIDEO_MUTE:
         # Janus turns the person's microphone off in the circle's open video rooms.
-        user_id, circle_id = user.pk, circle.pk
-        transaction.on_commit(lambda: mute_participant.delay(user_id, circle_id))
+        task_enqueue_on_commit(mute_participant, user.pk, circle.pk)
     elif kind == Action.SUSPEND:
         Suspension.objects.create(
             user=user,
