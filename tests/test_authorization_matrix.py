@@ -624,55 +624,56 @@ def role_query(route, role, query, message_id) -> dict:
 
 # Deprecation noise from Django's own admin forms (URLField's default scheme) is not
 # what this matrix is about.
+# One test per role, so that pytest-xdist spreads the matrix over its workers.
 @pytest.mark.filterwarnings("ignore:The default scheme will be changed")
-def test_authorization_matrix(client, world):
+@pytest.mark.parametrize("role", ROLES)
+def test_authorization_matrix(client, world, role):
     users, samples, route_samples, query, role_samples = world
-    others_emails = [u.email for role, u in users.items() if u is not None and role != "staff"]
+    others_emails = [u.email for name, u in users.items() if u is not None and name != "staff"]
     failures = []
     for route in all_routes():
         expected = expectation(route)
         if expected is None:
             continue  # reported by test_every_url_pattern_has_an_expectation
-        for role in ROLES:
-            url = url_for(route, role, samples, route_samples, role_samples)
-            # Django drops a regex's "^" when it joins routes.
-            assert resolve(url).route == route.replace("^", ""), f"{url} is not {route}"
-            login_as(client, users, role)
-            params = role_query(route, role, query, samples["message_id"])
-            response = client.get(url, params)
-            if not matches(response, expected[role]):
-                where = response.get("Location", "")
-                failures.append(
-                    f"{role:>14} GET {url}: {response.status_code} {where}".rstrip()
-                    + f", expected {expected[role]}"
-                )
-            body = response.content.decode(errors="replace") if hasattr(response, "content") else ""
-            for secret in SHOWN_TO_MEMBER.get(route, ()) if role == "member" else ():
-                if secret not in body:
-                    failures.append(f"{role:>14} GET {url}: does not show {secret!r}")
-            if role == "staff" and route.startswith(ADMIN_PREFIX):
-                # Staff who are not superusers never see people's emails in the admin.
-                failures += [
-                    f"{role:>14} GET {url}: shows another person's email {email!r}"
-                    for email in others_emails
-                    if email in body
-                ][:1]
-                continue  # the admin is an operator's tool: member data is not checked here
-            if route in CREDENTIAL_ROUTES and route not in role_samples.get(role, {}):
-                continue  # the member's own credential: the member's data, rightly
-            secrets = ()
-            if role in OUTSIDERS or role == "not_agreed":
-                secrets = MEMBER_ONLY_SENTINELS
-            elif role == "moderator":
-                secrets = MEETUP_SENTINELS
-            elif role in NO_MESSAGE:
-                secrets = (SENTINEL_MESSAGE,)
-            for secret in secrets:
-                if secret in body:
-                    failures.append(f"{role:>14} GET {url}: shows member-only {secret!r}")
-            for secret in COORDINATE_SENTINELS if (role, route) not in COORDINATES_ALLOWED else ():
-                if secret in body:
-                    failures.append(f"{role:>14} GET {url}: shows the member's coordinates")
+        url = url_for(route, role, samples, route_samples, role_samples)
+        # Django drops a regex's "^" when it joins routes.
+        assert resolve(url).route == route.replace("^", ""), f"{url} is not {route}"
+        login_as(client, users, role)
+        params = role_query(route, role, query, samples["message_id"])
+        response = client.get(url, params)
+        if not matches(response, expected[role]):
+            where = response.get("Location", "")
+            failures.append(
+                f"{role:>14} GET {url}: {response.status_code} {where}".rstrip()
+                + f", expected {expected[role]}"
+            )
+        body = response.content.decode(errors="replace") if hasattr(response, "content") else ""
+        for secret in SHOWN_TO_MEMBER.get(route, ()) if role == "member" else ():
+            if secret not in body:
+                failures.append(f"{role:>14} GET {url}: does not show {secret!r}")
+        if role == "staff" and route.startswith(ADMIN_PREFIX):
+            # Staff who are not superusers never see people's emails in the admin.
+            failures += [
+                f"{role:>14} GET {url}: shows another person's email {email!r}"
+                for email in others_emails
+                if email in body
+            ][:1]
+            continue  # the admin is an operator's tool: member data is not checked here
+        if route in CREDENTIAL_ROUTES and route not in role_samples.get(role, {}):
+            continue  # the member's own credential: the member's data, rightly
+        secrets = ()
+        if role in OUTSIDERS or role == "not_agreed":
+            secrets = MEMBER_ONLY_SENTINELS
+        elif role == "moderator":
+            secrets = MEETUP_SENTINELS
+        elif role in NO_MESSAGE:
+            secrets = (SENTINEL_MESSAGE,)
+        for secret in secrets:
+            if secret in body:
+                failures.append(f"{role:>14} GET {url}: shows member-only {secret!r}")
+        for secret in COORDINATE_SENTINELS if (role, route) not in COORDINATES_ALLOWED else ():
+            if secret in body:
+                failures.append(f"{role:>14} GET {url}: shows the member's coordinates")
     assert not failures, "\n".join(failures)
 
 

@@ -358,7 +358,9 @@ def admin_roles(route) -> tuple:
 
 
 @pytest.mark.filterwarnings("ignore:The default scheme will be changed")
-def test_post_matrix(world):  # noqa: F811  (the imported fixture)
+# One test per role, so that pytest-xdist spreads the matrix over its workers.
+@pytest.mark.parametrize("role", ROLES)
+def test_post_matrix(world, role):  # noqa: F811  (the imported fixture)
     users, samples, route_samples, query, role_samples = world
     w = SimpleNamespace(users=users, samples=samples)
     client = Client(raise_request_exception=False)
@@ -369,12 +371,12 @@ def test_post_matrix(world):  # noqa: F811  (the imported fixture)
         if row is None:
             continue  # reported by test_every_url_pattern_has_a_post_row
         overrides = row[2](w) if len(row) > 2 else {}
-        for role in admin_roles(route) if route.startswith(ADMIN_PREFIX) else ROLES:
+        if role in (admin_roles(route) if route.startswith(ADMIN_PREFIX) else ROLES):
             url = url_for(route, role, {**samples, **overrides}, route_samples, role_samples)
             plan.append((role, route, url, row[0](w) if row[0] else {}, row[1][role]))
     failures = []
     session_key, current = None, None
-    for role, _route, url, data, outcome in sorted(plan, key=lambda p: ROLES.index(p[0])):
+    for _role, _route, url, data, outcome in plan:
         cookie = client.cookies.get("sessionid")
         if role != current or (cookie.value if cookie is not None else "") != session_key:
             current = role
