@@ -136,7 +136,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # resume replay or gap check): a message can come both ways, in either
         # order, and is drawn once.
         self.sent: set[int] = set()
-        self.watermark = 0  # the newest message id this socket has been sent
+        # The gap check reads messages newer than this: the newest id it has
+        # read itself (or the newest at connect). A broadcast never moves it, so
+        # a message the layer dropped is still read after a newer one came.
+        self.gap_floor = 0
         self.gap_watch = None
         try:
             access = await db(permissions.access_circle_chat)(
@@ -157,6 +160,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(realtime.user_group(self.user.pk), self.channel_name)
         self.joined = True
         self.reading = True
+        # Read after joining the groups: a later message comes by broadcast or,
+        # if the layer drops it, by the gap check, which reads from here on.
+        self.gap_floor = await _latest_id(self.circle_id)
         await self.accept()
         await db(presence.mark_online)(self.circle_id, self.user.pk, self.channel_name)
         await self.send_json(
@@ -173,7 +179,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except permissions.ChatError as error:
             await self.send_error(error.code, error.text)
             resume_from = None
-        self.watermark = await _latest_id(self.circle_id)
         if resume_from is not None:
             await self._resume(resume_from)
         self.gap_watch = asyncio.ensure_future(self._watch_for_gaps())
@@ -185,15 +190,19 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await asyncio.sleep(GAP_CHECK_SECONDS)
             try:
                 settled = timezone.now() - timedelta(seconds=GAP_SETTLE_SECONDS)
-                messages, _ = await _missed(
-                    self.user, self.circle_id, self.watermark, settled_before=settled
-                )
-                for message in messages:
-                    if message["id"] in self.sent:
-                        continue  # its broadcast arrived while this check was reading
-                    self._mark_sent(message["id"])
-                    self.watermark = max(self.watermark, message["id"])
-                    await self.send_json({"type": "message", "message": message, "replayed": True})
+                has_more = True
+                while has_more:
+                    messages, has_more = await _missed(
+                        self.user, self.circle_id, self.gap_floor, settled_before=settled
+                    )
+                    for message in messages:
+                        self.gap_floor = max(self.gap_floor, message["id"])
+                        if message["id"] in self.sent:
+                            continue  # it came by broadcast (perhaps while this check read)
+                        self._mark_sent(message["id"])
+                        await self.send_json(
+                            {"type": "message", "message": message, "replayed": True}
+                        )
             except asyncio.CancelledError:
                 raise
             except Exception:  # the database away for a moment: try at the next check
@@ -209,7 +218,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             messages, has_more = await _missed(self.user, self.circle_id, after)
             for message in messages:
                 self._mark_sent(message["id"])
-                self.watermark = max(self.watermark, message["id"])
+                self.gap_floor = max(self.gap_floor, message["id"])
                 await self.send_json({"type": "message", "message": message, "replayed": True})
             count += len(messages)
             if messages:
@@ -370,7 +379,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
             if message["id"] in self.sent:
                 return  # already sent by the resume replay or the gap check
             self._mark_sent(message["id"])
-            self.watermark = max(self.watermark, message["id"])
         text = event.get("text")
         if text is None:
             await self.send_json({"type": event["kind"], "message": message})

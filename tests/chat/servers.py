@@ -27,6 +27,6 @@ def test_database_url() -> str:
 def daphne_servers(count: int, tmp_path: Path, env: dict | None = None):
     """``count`` daphne processes on free loopback ports; yields "host:port" each."""
     with _daphne_servers(
-        count, tmp_path, {"DATABASE_URL": test_database_url(), **(env or {})}, timeout=30
+        count, tmp_path, {"DATABASE_URL": test_database_url(), **(env or {})}, timeout=90
     ) as hosts:
         yield hosts

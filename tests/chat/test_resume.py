@@ -199,12 +199,12 @@ async def test_a_broadcast_arriving_during_a_gap_check_is_sent_once(cookies, mon
     monkeypatch.setattr(consumers, "GAP_CHECK_SECONDS", 0.1)
     monkeypatch.setattr(consumers, "GAP_SETTLE_SECONDS", 0.0)
     read = consumers._missed
-    late = {}
+    late = {"body": "slow broadcast"}
 
     async def read_while_the_broadcast_lands(*args, **kwargs):
         found = await read(*args, **kwargs)
         for message in found[0]:
-            if message["id"] == late.get("id") and not late.get("broadcast"):
+            if message["body"] == late["body"] and not late.get("broadcast"):
                 late["broadcast"] = True
                 await get_channel_layer().group_send(
                     realtime.circle_group(circle.pk),
@@ -217,10 +217,41 @@ async def test_a_broadcast_arriving_during_a_gap_check_is_sent_once(cookies, mon
     comm = make_communicator(circle.pk, c["Ben"])
     assert (await comm.connect())[0]
     await receive_until(comm, "ready")
-    saved = await dba(Message.objects.create)(circle=circle, author=ana, body="slow broadcast")
-    late["id"] = saved.pk
+    saved = await dba(Message.objects.create)(circle=circle, author=ana, body=late["body"])
     frame = await receive_until(comm, "message")
     assert frame["message"]["id"] == saved.pk
     assert late.get("broadcast")
+    assert await comm.receive_nothing(timeout=1.0)
+    await comm.disconnect()
+
+
+async def test_a_lost_message_is_sent_even_after_a_newer_one_came_by_broadcast(
+    cookies, monkeypatch
+):
+    """Redis comes back: the layer drops a message saved while it was away, then
+    delivers a newer one before the next gap check. The gap check still sends
+    the older one: what it reads does not start after the newest id broadcast."""
+    circle, people, c = cookies
+    ana, cy = people["Ana"], people["Cy"]
+    monkeypatch.setattr(consumers, "GAP_CHECK_SECONDS", 0.5)
+    monkeypatch.setattr(consumers, "GAP_SETTLE_SECONDS", 0.0)
+    comm = make_communicator(circle.pk, c["Ben"])
+    assert (await comm.connect())[0]
+    await receive_until(comm, "ready")
+
+    def one_lost_then_one_delivered():
+        lost = Message.objects.create(circle=circle, author=ana, body="dropped by the layer")
+        newer = Message.objects.create(circle=circle, author=cy, body="after Redis came back")
+        return lost.pk, consumers.message_payload(newer)
+
+    lost, newer = await dba(one_lost_then_one_delivered)()
+    await get_channel_layer().group_send(
+        realtime.circle_group(circle.pk),
+        {"type": "chat.message", "kind": "message", "message": newer},
+    )
+    ids = []
+    for _ in range(2):
+        ids.append((await receive_until(comm, "message"))["message"]["id"])
+    assert sorted(ids) == [lost, newer["id"]]
     assert await comm.receive_nothing(timeout=1.0)
     await comm.disconnect()
