@@ -3,18 +3,17 @@ RSVP and the chat, with a visible focus ring wherever focus lands.
 (The availability grid's arrows and Space: tests/browser/test_availability.py.)"""
 
 import re
-from datetime import time, timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Profile
 from connect.chat.models import Message
 from connect.circles.models import Membership
 from connect.meetups import services as meetups
-from connect.meetups.models import RSVP, Mode
+from connect.meetups.models import RSVP
 from tests.factories import CircleFactory, MembershipFactory, OnboardedUserFactory, UserFactory
+from tests.meetups.conftest import series_fields
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -117,24 +116,7 @@ def _meetup_circle():
 
 def test_rsvp_by_keyboard(asgi_live_server, new_context):
     circle, people = _meetup_circle()
-    series = meetups.schedule_series(
-        circle,
-        people["Ana"],
-        title="Keyboard meetup",
-        mode=Mode.IN_PERSON,
-        venue_name="Library",
-        venue_address="1 High Street",
-        video_url="",
-        capacity=None,
-        agenda="",
-        timezone="Europe/London",
-        start_date=(timezone.now() + timedelta(days=3)).date(),
-        start_time=time(18, 0),
-        duration_minutes=90,
-        frequency="once",
-        until=None,
-        count=None,
-    )
+    series = meetups.schedule_series(circle, people["Ana"], **series_fields())
     occurrence = series.occurrences.get()
     page = new_context(asgi_live_server.url, people["Ben"]).new_page()
     page.goto(f"{asgi_live_server.url}/meetups/{occurrence.pk}/")
