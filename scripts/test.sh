@@ -10,9 +10,12 @@
 #   5. pytest in three passes:
 #        a. embedded defaults (SQLite, no Redis)   -m "not postgres and not redis and not browser and not janus"
 #           in $CONNECT_TEST_WORKERS pytest-xdist workers (default 2; 0 = one process)
-#        b. PostgreSQL + Redis + real Celery worker -m "postgres or redis"
+#        b. PostgreSQL + Redis + real Celery workers -m "postgres or redis"
+#           in $CONNECT_TEST_PASS2_WORKERS pytest-xdist workers (default 4)
 #        c. browser tests (Playwright + chromium) and the video rooms against a real
 #           Janus                                  -m "browser or janus"
+#      The static checks (4) and pass b run in the background while a and then c
+#      run; their logs are printed when they end.
 #
 # Extra arguments are passed to every pytest pass (e.g. -x). A pass that
 # selects no test makes pytest exit 5, which fails the run: nothing is
@@ -149,24 +152,66 @@ ensure_chromium
 ensure_janus
 ensure_redis
 ensure_postgres
-static_checks
+
+# The passes overlap: the second pass spends most of its time waiting on the
+# real processes it starts (Celery workers, Daphne, private Redis and
+# PostgreSQL servers stopped and started on purpose), so it runs in the
+# background, in its own pytest-xdist workers, while the static checks, the
+# SQLite pass and the browser pass use the CPU. Each background job writes its
+# own log, printed whole when it ends, so the output stays readable.
+LOGS=$(mktemp -d "${TMPDIR:-/tmp}/connect-test-XXXXXX")
+trap 'rm -rf "$LOGS"' EXIT
+declare -A JOBS=()
+
+background() { # name, command...: run in the background, log to $LOGS/name.log
+  local name=$1
+  shift
+  ("$@") >"$LOGS/$name.log" 2>&1 &
+  JOBS[$name]=$!
+}
+
+finish() { # name: wait for a background job, print its log, fail the run if it failed
+  local name=$1 status=0
+  wait "${JOBS[$name]}" || status=$?
+  cat "$LOGS/$name.log"
+  if [ "$status" -ne 0 ]; then
+    say "FAILED: $name (exit $status; its log is above)"
+    FAILED=1
+  fi
+}
+
+pass_two() {
+  say "pytest pass 2/3: PostgreSQL + Redis + real Celery workers, in $PASS2_WORKERS pytest-xdist workers"
+  # Each worker has its own PostgreSQL test database (pytest-django) and its own
+  # Redis database (tests/xdist_services.py), so one worker's Celery process
+  # never takes another's tasks; var/pass2/ keeps its workers' folders apart
+  # from the first pass's, which runs at the same time.
+  DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" CONNECT_VAR_DIR="$ROOT/var/pass2" \
+    "$VENV/bin/python" -m pytest -n "$PASS2_WORKERS" -m "postgres or redis" "$@"
+}
+
+FAILED=0
+PASS2_WORKERS=${CONNECT_TEST_PASS2_WORKERS:-4}
+background static static_checks
+background pass2 pass_two "$@"
 
 say "pytest pass 1/3: embedded defaults (SQLite, in-memory channel layer, no Redis)"
 # These tests are independent: each pytest-xdist worker gets its own SQLite test
-# database and its own var/ folder (tests/conftest.py). The other two passes run
-# in one process: pass 2 shares one Redis database, one Celery worker and one
-# PostgreSQL test database between tests that start real processes, and pass 3's
-# browsers and servers would compete for the same two cores their timeouts assume.
+# database and its own var/ folder (tests/conftest.py).
 env -u DATABASE_URL -u REDIS_URL \
   "$VENV/bin/python" -m pytest -n "$WORKERS" \
-  -m "not postgres and not redis and not browser and not janus" "$@"
-
-say "pytest pass 2/3: PostgreSQL + Redis + a real Celery worker"
-DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" \
-  "$VENV/bin/python" -m pytest -m "postgres or redis" "$@"
+  -m "not postgres and not redis and not browser and not janus" "$@" || FAILED=1
 
 say "pytest pass 3/3: browser tests (Playwright driving /usr/bin/chromium) and video rooms (Janus)"
+# One process: the browsers and servers of these tests would compete for the
+# same two cores their timeouts assume.
 env -u DATABASE_URL -u REDIS_URL DJANGO_ALLOW_ASYNC_UNSAFE=true \
-  "$VENV/bin/python" -m pytest -m "browser or janus" "$@"
+  "$VENV/bin/python" -m pytest -m "browser or janus" "$@" || FAILED=1
 
+finish static
+finish pass2
+if [ "$FAILED" -ne 0 ]; then
+  say "Some checks or tests failed (see above)."
+  exit 1
+fi
 say "All tests passed."
