@@ -59,7 +59,10 @@ class Notification(models.Model):
         if field in stored:
             return stored[field]
         value = getattr(self, field)
-        return gettext(value) if value else value
+        if not value:
+            return value
+        with translation.override(language):
+            return gettext(value)
 
     @property
     def shown_title(self) -> str:
