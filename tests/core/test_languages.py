@@ -59,6 +59,11 @@ def test_the_switch_sets_a_visitors_cookie_and_goes_back(client):
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
     page = client.get("/help/", **ENGLISH_BROWSER)
     assert "¿Necesitas ayuda ya?" in page.content.decode()
+    # The footer's form sends no "next": the switch goes back to the page it was on.
+    back = client.post(
+        reverse("set_language"), {"language": "en"}, HTTP_REFERER="http://testserver/guidelines/"
+    )
+    assert back.status_code == 302 and back["Location"].endswith("/guidelines/")
 
 
 def test_the_switch_saves_a_logged_in_persons_choice(client):
