@@ -6,6 +6,9 @@ saves nothing.
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import cities
 from .languages import LANGUAGE_CHOICES
@@ -14,9 +17,17 @@ from .selectors import SLOTS_PER_DAY, SLOTS_PER_WEEK
 from .zones import is_zone
 
 MAX_TOPICS = 6
-WEIGHT_CHOICES = [(1, "A little"), (2, "Quite a lot"), (3, "A lot")]
+WEIGHT_CHOICES = [(1, _("A little")), (2, _("Quite a lot")), (3, _("A lot"))]
 SIZE_CHOICES = [(n, str(n)) for n in range(4, 9)]
-DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+DAYS = [
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+]
 
 
 GRID_FIRST_ROW = 14  # the grid opens at 07:00; 00:00–07:00 is folded away
@@ -33,17 +44,17 @@ def _cells(days, first: str, last: str) -> list[int]:
 AVAILABILITY_PRESETS = [
     {
         "id": "weekday-evenings",
-        "label": "Weekday evenings",
+        "label": _("Weekday evenings"),
         "cells": _cells(range(5), "18:00", "21:00"),
     },
     {
         "id": "weekend-mornings",
-        "label": "Weekend mornings",
+        "label": _("Weekend mornings"),
         "cells": _cells((5, 6), "09:00", "12:00"),
     },
     {
         "id": "lunchtimes",
-        "label": "Weekday lunchtimes",
+        "label": _("Weekday lunchtimes"),
         "cells": _cells(range(5), "12:00", "13:30"),
     },
 ]
@@ -57,26 +68,32 @@ def slot_label(cell: int) -> str:
     return f"{DAYS[day]} {start // 60:02d}:{start % 60:02d}–{end // 60 % 24:02d}:{end % 60:02d}"
 
 
+# The same label, worked out in the language of the page that shows it.
+slot_label_lazy = lazy(slot_label, str)
+
+
 class AboutForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = ["display_name", "pronouns", "about"]
         labels = {
-            "display_name": "Display name",
-            "pronouns": "Pronouns (optional)",
-            "about": "A few words about you (optional)",
+            "display_name": _("Display name"),
+            "pronouns": _("Pronouns (optional)"),
+            "about": _("A few words about you (optional)"),
         }
         help_texts = {
-            "display_name": "What your circle will call you. A first name or a pseudonym is fine.",
-            "pronouns": "For example she/her, he/him, they/them.",
-            "about": "Up to 500 characters. Only members of your circles see it.",
+            "display_name": _(
+                "What your circle will call you. A first name or a pseudonym is fine."
+            ),
+            "pronouns": _("For example she/her, he/him, they/them."),
+            "about": _("Up to 500 characters. Only members of your circles see it."),
         }
         widgets = {"about": forms.Textarea(attrs={"rows": 4, "maxlength": 500})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["display_name"].required = True
-        self.fields["display_name"].error_messages["required"] = (
+        self.fields["display_name"].error_messages["required"] = _(
             "Choose a display name (a pseudonym is fine)."
         )
 
@@ -86,22 +103,25 @@ class AboutForm(forms.ModelForm):
 
 class AgreementsForm(forms.Form):
     adult = forms.BooleanField(
-        label="I am 18 or older.",
-        error_messages={"required": "Connect is for adults: you must be 18 or older to join."},
+        label=_("I am 18 or older."),
+        error_messages={"required": _("Connect is for adults: you must be 18 or older to join.")},
     )
     guidelines = forms.BooleanField(
         error_messages={
-            "required": "Please accept the community guidelines: every circle relies on them."
+            "required": _("Please accept the community guidelines: every circle relies on them.")
         },
     )
 
     def __init__(self, *args, **kwargs):
         kwargs.pop("instance", None)
         super().__init__(*args, **kwargs)
-        self.fields["guidelines"].label = (
-            "I have read and accept the community guidelines "
-            f"(version {settings.CONNECT_GUIDELINES_VERSION})."
-        )
+        self.fields["guidelines"].label = guidelines_label()
+
+
+def guidelines_label() -> str:
+    return gettext("I have read and accept the community guidelines (version %(version)s).") % {
+        "version": settings.CONNECT_GUIDELINES_VERSION
+    }
 
 
 MAX_ID = 2**31 - 1  # the largest id a topic row can have
@@ -119,7 +139,7 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):
                 number = 0
             if not 0 < number <= MAX_ID:
                 raise forms.ValidationError(
-                    "Pick topics from the list.", code="invalid_pk_value", params={"pk": pk}
+                    _("Pick topics from the list."), code="invalid_pk_value", params={"pk": pk}
                 )
         return super()._check_values(value)
 
@@ -130,8 +150,8 @@ class TopicsForm(forms.Form):
     topics = TopicChoiceField(
         queryset=Topic.objects.all(),
         widget=forms.CheckboxSelectMultiple,
-        label="Topics",
-        error_messages={"required": "Pick at least one topic."},
+        label=_("Topics"),
+        error_messages={"required": _("Pick at least one topic.")},
     )
 
     def __init__(self, *args, instance: Profile | None = None, **kwargs):
@@ -144,7 +164,7 @@ class TopicsForm(forms.Form):
             self.initial["topics"] = list(weights)
         for topic in self.topic_list:
             self.fields[f"weight_{topic.pk}"] = forms.TypedChoiceField(
-                label=f"How much {topic.name} matters",
+                label=gettext("How much %(topic)s matters") % {"topic": topic.label},
                 choices=WEIGHT_CHOICES,
                 coerce=int,
                 initial=weights.get(topic.pk, 2),
@@ -155,7 +175,8 @@ class TopicsForm(forms.Form):
         topics = self.cleaned_data["topics"]
         if len(topics) > MAX_TOPICS:
             raise forms.ValidationError(
-                f"Pick at most {MAX_TOPICS} topics (you picked {len(topics)})."
+                gettext("Pick at most %(most)d topics (you picked %(count)d).")
+                % {"most": MAX_TOPICS, "count": len(topics)}
             )
         return topics
 
@@ -177,26 +198,26 @@ class WhereForm(forms.Form):
     """Mode, approximate area (a city from the offline list) and travel radius."""
 
     mode = forms.ChoiceField(
-        label="How would you like to meet?",
+        label=_("How would you like to meet?"),
         choices=Mode.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how you'd like to meet."},
+        error_messages={"required": _("Choose how you'd like to meet.")},
     )
     city = forms.CharField(
-        label="Your city",
+        label=_("Your city"),
         required=False,
         widget=forms.RadioSelect,
-        help_text="Only the city is kept (its centre point), never your address.",
+        help_text=_("Only the city is kept (its centre point), never your address."),
     )
     radius_km = forms.IntegerField(
-        label="How far would you travel to meet? (km)",
+        label=_("How far would you travel to meet? (km)"),
         min_value=1,
         max_value=100,
         error_messages={
-            "required": "Enter a distance between 1 and 100 km.",
-            "min_value": "Enter a distance between 1 and 100 km.",
-            "max_value": "Enter a distance between 1 and 100 km.",
-            "invalid": "Enter a whole number of kilometres between 1 and 100.",
+            "required": _("Enter a distance between 1 and 100 km."),
+            "min_value": _("Enter a distance between 1 and 100 km."),
+            "max_value": _("Enter a distance between 1 and 100 km."),
+            "invalid": _("Enter a whole number of kilometres between 1 and 100."),
         },
     )
 
@@ -217,7 +238,7 @@ class WhereForm(forms.Form):
         city = cities.get_city(value)
         if city is None:
             raise forms.ValidationError(
-                "We don't know that city. Search for it and pick it from the list."
+                _("We don't know that city. Search for it and pick it from the list.")
             )
         return city
 
@@ -226,7 +247,7 @@ class WhereForm(forms.Form):
         if cleaned.get("mode") in (Mode.IN_PERSON, Mode.EITHER) and not cleaned.get("city"):
             if "city" not in self.errors:
                 self.add_error(
-                    "city", "To meet in person, search for your city and pick it from the list."
+                    "city", _("To meet in person, search for your city and pick it from the list.")
                 )
         return cleaned
 
@@ -235,37 +256,46 @@ class WhenForm(forms.Form):
     """Time zone, weekly availability, languages, circle size and the seeker switch."""
 
     timezone = forms.CharField(
-        label="Your time zone",
+        label=_("Your time zone"),
         max_length=64,
-        help_text="An IANA name such as Europe/London or America/New_York. "
-        "We fill it in from your browser; change it if it's wrong.",
+        help_text=_(
+            "An IANA name such as Europe/London or America/New_York. "
+            "We fill it in from your browser; change it if it's wrong."
+        ),
         widget=forms.TextInput(attrs={"data-browser-timezone": "", "autocomplete": "off"}),
-        error_messages={"required": "Enter your time zone, for example Europe/London."},
+        error_messages={"required": _("Enter your time zone, for example Europe/London.")},
     )
     availability = forms.TypedMultipleChoiceField(
-        label="When are you usually free?",
-        choices=[(cell, slot_label(cell)) for cell in range(SLOTS_PER_WEEK)],
+        label=_("When are you usually free?"),
+        choices=[(cell, slot_label_lazy(cell)) for cell in range(SLOTS_PER_WEEK)],
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick at least one half-hour when you're usually free."},
+        error_messages={"required": _("Tick at least one half-hour when you're usually free.")},
     )
     languages = forms.MultipleChoiceField(
-        label="Languages you're happy to speak in a circle",
+        label=_("Languages you're happy to speak in a circle"),
         choices=LANGUAGE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Pick at least one language."},
+        error_messages={"required": _("Pick at least one language.")},
     )
     size_min = forms.TypedChoiceField(
-        label="Smallest circle you'd like", choices=SIZE_CHOICES, coerce=int, initial=4
+        label=_("Smallest circle you'd like"), choices=SIZE_CHOICES, coerce=int, initial=4
     )
     size_max = forms.TypedChoiceField(
-        label="Largest circle you'd like", choices=SIZE_CHOICES, coerce=int, initial=8
+        label=_("Largest circle you'd like"), choices=SIZE_CHOICES, coerce=int, initial=8
+    )
+    # Optional: left out, the saved language stays as it is.
+    site_language = forms.ChoiceField(
+        label=_("Language of the site and emails"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("The language Connect uses on its pages, in emails and in notifications."),
     )
     is_looking = forms.BooleanField(
-        label="I'm looking for a circle",
+        label=_("I'm looking for a circle"),
         required=False,
         initial=True,
-        help_text="While this is on, matching rounds can invite you to a new circle.",
+        help_text=_("While this is on, matching rounds can invite you to a new circle."),
     )
 
     def __init__(self, *args, instance: Profile | None = None, **kwargs):
@@ -283,13 +313,17 @@ class WhenForm(forms.Form):
                 size_min=instance.size_min,
                 size_max=instance.size_max,
                 is_looking=instance.is_looking if instance.is_onboarded else True,
+                site_language=instance.language,
             )
 
     def clean_timezone(self):
         name = self.cleaned_data["timezone"].strip()
         if not is_zone(name):
             raise forms.ValidationError(
-                "That isn't a time zone we know. Use a name like Europe/London or America/Chicago."
+                _(
+                    "That isn't a time zone we know. "
+                    "Use a name like Europe/London or America/Chicago."
+                )
             )
         return name
 
@@ -300,10 +334,13 @@ class WhenForm(forms.Form):
         cleaned = super().clean()
         low, high = cleaned.get("size_min"), cleaned.get("size_max")
         if low is not None and high is not None and low > high:
-            self.add_error("size_max", "The largest size can't be smaller than the smallest.")
+            self.add_error("size_max", _("The largest size can't be smaller than the smallest."))
         return cleaned
 
-    day_names = [day[:3] for day in DAYS]
+    @property
+    def day_names(self) -> list[str]:
+        """Short day names for the grid's columns, in the page's language."""
+        return [str(day)[:3] for day in DAYS]
 
     def _grid_rows(self, half_hours) -> list:
         boxes = {int(box.data["value"]): box for box in self["availability"]}
@@ -329,17 +366,26 @@ class WhenForm(forms.Form):
         cells = {int(c) for c in chosen if str(c).isdigit()}
         return any(cell % SLOTS_PER_DAY < GRID_FIRST_ROW for cell in cells)
 
-    presets = AVAILABILITY_PRESETS
+    @property
+    def presets(self) -> list[dict]:
+        """The presets for the page and its script, with what the script says
+        (to screen readers) when one is marked or cleared, in the page's language."""
+        return [
+            {
+                **preset,
+                "label": str(preset["label"]),
+                "marked": gettext("%(preset)s marked.") % {"preset": preset["label"]},
+                "cleared": gettext("%(preset)s cleared.") % {"preset": preset["label"]},
+            }
+            for preset in AVAILABILITY_PRESETS
+        ]
 
 
 class GuidelinesAcceptForm(forms.Form):
     guidelines = forms.BooleanField(
-        error_messages={"required": "Please accept the guidelines to keep using Connect."},
+        error_messages={"required": _("Please accept the guidelines to keep using Connect.")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["guidelines"].label = (
-            "I have read and accept the community guidelines "
-            f"(version {settings.CONNECT_GUIDELINES_VERSION})."
-        )
+        self.fields["guidelines"].label = guidelines_label()

@@ -1,9 +1,12 @@
-"""Request guards about a person's agreements: the current community guidelines,
-and 18+ plus the guidelines before anything circle-related."""
+"""Request guards about a person's agreements (the current community guidelines,
+and 18+ plus the guidelines before anything circle-related), and the saved
+language of a logged-in person."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -63,3 +66,44 @@ class GuidelinesMiddleware:
                     return HttpResponseClientRedirect(target)
                 return redirect(target)
         return self.get_response(request)
+
+
+def _saved_language(request) -> str:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    profile = getattr(user, "profile", None)  # read with the user (connect.core.auth)
+    return profile.language if profile is not None else ""
+
+
+class ProfileLanguageMiddleware:
+    """A logged-in person's saved language wins over the cookie and the browser's
+    Accept-Language (which LocaleMiddleware reads for everyone else).
+
+    The language cookie follows the saved choice, so the pages after logging
+    out stay in the same language. Read again after the view, so the switch
+    (which saves the new choice) is not undone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = _saved_language(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        language = _saved_language(request)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

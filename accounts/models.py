@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # While set, a User prints as "member #<id> (<display name>)" instead of its
 # email: the admin sets it for everyone who is not a superuser, so foreign-key
@@ -81,7 +83,9 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         profile = getattr(self, "profile", None)
-        return profile.display_name if profile and profile.display_name else "Connect member"
+        if profile and profile.display_name:
+            return profile.display_name
+        return gettext("Connect member")
 
 
 class Topic(models.Model):
@@ -96,13 +100,18 @@ class Topic(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (the seeded names are in the catalog)."""
+        return gettext(self.name) if self.name else ""
 
 
 class Mode(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIRTUAL = "virtual", "By video"
-    EITHER = "either", "Either"
+    IN_PERSON = "in_person", _("In person")
+    VIRTUAL = "virtual", _("By video")
+    EITHER = "either", _("Either")
 
 
 class Profile(models.Model):
@@ -138,6 +147,11 @@ class Profile(models.Model):
     )
 
     timezone = models.CharField(max_length=64, default="UTC")
+    # The language the site, its emails and notifications speak to this person
+    # (set from the browser at sign-up; the switch and profile edit change it).
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     availability = models.JSONField(default=list, blank=True)
     languages = models.JSONField(default=list, blank=True)
     size_min = models.PositiveSmallIntegerField(

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms as django_forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from . import forms, services
 from .models import Profile
@@ -13,28 +15,36 @@ from .models import Profile
 @dataclass(frozen=True)
 class Step:
     slug: str
-    title: str
+    title: str | Promise  # shown in the page's language
     form_class: Callable[..., django_forms.BaseForm]  # takes instance=profile
     save: Callable[[Profile, dict[str, Any], int], Any]  # services.save_*
     template: str
 
 
 STEPS = [
-    Step("about", "About you", forms.AboutForm, services.save_about, "accounts/steps/about.html"),
+    Step(
+        "about", _("About you"), forms.AboutForm, services.save_about, "accounts/steps/about.html"
+    ),
     Step(
         "agreements",
-        "Agreements",
+        _("Agreements"),
         forms.AgreementsForm,
         services.save_agreements,
         "accounts/steps/agreements.html",
     ),
-    Step("topics", "Topics", forms.TopicsForm, services.save_topics, "accounts/steps/topics.html"),
     Step(
-        "where", "How and where", forms.WhereForm, services.save_where, "accounts/steps/where.html"
+        "topics", _("Topics"), forms.TopicsForm, services.save_topics, "accounts/steps/topics.html"
+    ),
+    Step(
+        "where",
+        _("How and where"),
+        forms.WhereForm,
+        services.save_where,
+        "accounts/steps/where.html",
     ),
     Step(
         "when",
-        "When and language",
+        _("When and language"),
         forms.WhenForm,
         services.save_when,
         "accounts/steps/when.html",

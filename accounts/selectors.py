@@ -4,6 +4,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+
 from .models import Profile, Topic
 from .zones import zone_or_utc
 
@@ -28,12 +30,13 @@ def has_agreed(user) -> bool:
 
 
 def topic_names(slugs) -> list[str]:
-    """The names people read for topic slugs, in the order given (unknown slugs dropped)."""
+    """The names people read for topic slugs (in the active language), in the order
+    given (unknown slugs dropped)."""
     slugs = list(slugs)
     if not slugs:
         return []
     names = dict(Topic.objects.filter(slug__in=slugs).values_list("slug", "name"))
-    return [names[slug] for slug in slugs if slug in names]
+    return [gettext(names[slug]) for slug in slugs if slug in names]
 
 
 def week_start_utc(day: date) -> datetime:

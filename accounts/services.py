@@ -40,6 +40,15 @@ def save_agreements(profile: Profile, data: dict, step_number: int) -> Profile:
     return profile
 
 
+def profile_language_set(profile: Profile, code: str | None) -> bool:
+    """Save the language the site speaks to this person; an unknown code changes nothing."""
+    if code not in dict(settings.LANGUAGES) or profile.language == code:
+        return False
+    profile.language = code
+    profile.save(update_fields=["language", "updated_at"])
+    return True
+
+
 def accept_guidelines(profile: Profile) -> Profile:
     """Accept the current guidelines version again (after it changed)."""
     now = timezone.now()
@@ -90,6 +99,9 @@ def save_when(profile: Profile, data: dict, step_number: int) -> Profile:
     profile.size_max = data["size_max"]
     profile.is_looking = data["is_looking"]
     fields = ["timezone", "availability", "languages", "size_min", "size_max", "is_looking"]
+    if data.get("site_language"):
+        profile.language = data["site_language"]
+        fields.append("language")
     fields += _advance(profile, step_number)
     if step_number >= STEP_COUNT and profile.onboarded_at is None:
         profile.onboarded_at = timezone.now()

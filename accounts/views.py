@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import cities, onboarding
@@ -74,7 +75,7 @@ def profile_edit(request, step):
 def _step_view(request, slug, *, editing: bool):
     step = onboarding.BY_SLUG.get(slug)
     if step is None:
-        raise Http404("No such step.")
+        raise Http404(_("No such step."))
     profile = request.user.profile
     number = onboarding.step_number(slug)
     if not profile.is_onboarded:
@@ -90,10 +91,10 @@ def _step_view(request, slug, *, editing: bool):
         if form.is_valid():
             step.save(profile, form.cleaned_data, number)
             if editing:
-                messages.success(request, f"Saved: {step.title.lower()}.")
+                messages.success(request, _("Saved: %(step)s.") % {"step": str(step.title).lower()})
                 return redirect("profile")
             if profile.is_onboarded:
-                messages.success(request, "You're all set. Welcome to Connect.")
+                messages.success(request, _("You're all set. Welcome to Connect."))
                 return redirect("dashboard")
             return redirect("onboarding_step", step=onboarding.STEPS[number].slug)
     else:
@@ -159,7 +160,7 @@ def guidelines_accept(request):
         form = GuidelinesAcceptForm(request.POST)
         if form.is_valid():
             accept_guidelines(profile)
-            messages.success(request, "Thank you. You accepted the updated guidelines.")
+            messages.success(request, _("Thank you. You accepted the updated guidelines."))
             return redirect(next_url or "dashboard")
     else:
         form = GuidelinesAcceptForm()

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.ProfileLanguageMiddleware",  # a logged-in person's saved language
     "connect.core.middleware.PrivateHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "connect.core.middleware.DelayedWorkMiddleware",  # inside messages: it adds one

@@ -3,10 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from connect.core.views import language_switch
+
 urlpatterns = [
     path("", include("connect.core.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch
+    # The language switch: Django's set_language, which also saves a logged-in person's choice.
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("me/", include("accounts.urls")),
     path("notifications/", include("connect.notifications.urls")),
     path("circles/", include("connect.circles.urls")),

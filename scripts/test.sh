@@ -78,6 +78,15 @@ ensure_janus() {
   fi
 }
 
+ensure_gettext() {
+  # The catalog test (tests/test_translations.py) runs makemessages, which
+  # needs GNU gettext's xgettext, msgmerge and msgfmt.
+  if ! command -v xgettext >/dev/null || ! command -v msgfmt >/dev/null; then
+    say "Installing GNU gettext for the translation catalog test"
+    apt_install gettext
+  fi
+}
+
 ensure_redis() {
   if "$VENV/bin/python" - <<'PY' 2>/dev/null; then
 import redis, sys
@@ -150,6 +159,7 @@ static_checks() {
 setup_python
 ensure_chromium
 ensure_janus
+ensure_gettext
 ensure_redis
 ensure_postgres
 

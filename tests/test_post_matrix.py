@@ -104,8 +104,12 @@ POSTS = {
     "guidelines/": (None, NOBODY),
     "healthz/": (None, NOBODY),
     "healthz/deep/": (None, NOBODY),
-    # The language switch with no language chosen changes nothing.
-    "i18n/setlang/": (None, NOBODY),
+    # The language switch: a cookie for everyone, and a logged-in person's saved choice
+    # (the suspended person is logged out first; a visitor's cookie is no row).
+    "i18n/setlang/": (
+        lambda w: {"language": "es", "next": "/"},
+        outcomes(CHANGES, anonymous=REFUSED, suspended=REFUSED, suspended_link=REFUSED),
+    ),
     # --- accounts -------------------------------------------------------------
     "me/profile/": (None, NOBODY),
     # Editing one's own "how and where": the not-agreed person must finish onboarding.

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from connect.notifications.enqueue import delays_recorded
 from connect.safety.selectors import active_suspension_of
+from connect.safety.texts import suspended_text
 
 DELAYED = (
     "Your change is saved. Emails and other updates about it are running late "
@@ -35,14 +36,7 @@ class SuspendedUserMiddleware:
             suspension = active_suspension_of(user)
             if suspension is not None:
                 logout(request)
-                until = (
-                    f" until {suspension.ends_at:%d %B %Y %H:%M} UTC" if suspension.ends_at else ""
-                )
-                messages.error(
-                    request,
-                    f"Your account is suspended{until}. "
-                    "You can appeal with the link in the email we sent you.",
-                )
+                messages.error(request, suspended_text(suspension.ends_at))
                 # Crisis help and the signed appeal link stay reachable (logged out).
                 if not request.path.startswith(self.open_paths()):
                     return redirect("account_login")

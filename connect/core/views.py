@@ -9,8 +9,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language
 
 from accounts import onboarding
+from accounts.services import profile_language_set
 from connect.circles.selectors import circles_of, my_invitations
 
 from .crisis import resources_for
@@ -46,6 +48,16 @@ def crisis(request):
     if not country and request.user.is_authenticated:
         country = request.user.profile.country_code
     return render(request, "core/crisis.html", {"crisis": resources_for(country)})
+
+
+def language_switch(request):
+    """The language switch: Django's ``set_language`` (the cookie, then back to
+    the page), and for a logged-in person their saved choice too, which the
+    site, emails and notifications follow (``accounts.middleware``)."""
+    response = set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        profile_language_set(request.user.profile, request.POST.get("language"))
+    return response
 
 
 @require_GET

@@ -10,7 +10,9 @@ def notifications_by_id(ids):
 
 @outbox_renderer("notification", load=notifications_by_id)
 def notification_email(email: OutboxEmail, note: Notification):
-    context = {"title": note.title, "body": note.body, "url": absolute_url(note.url)}
+    # Rendered inside the recipient's language (outbox_render): their version of the notice.
+    title = note.text("title")
+    context = {"title": title, "body": note.text("body"), "url": absolute_url(note.url)}
     return email_build(
-        email, subject=note.title, template="notifications/email/notification", context=context
+        email, subject=title, template="notifications/email/notification", context=context
     )

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Kind, NotificationPreference
 
@@ -10,16 +11,16 @@ class PreferenceForm(forms.ModelForm):
         choices=Kind.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Email me about",
+        label=_("Email me about"),
     )
     quiet_start = forms.TimeField(
         required=False,
-        label="Quiet hours start",
+        label=_("Quiet hours start"),
         widget=forms.TimeInput(attrs={"type": "time"}),
-        help_text="No emails between these times, in your own time zone; they wait until after.",
+        help_text=_("No emails between these times, in your own time zone; they wait until after."),
     )
     quiet_end = forms.TimeField(
-        required=False, label="Quiet hours end", widget=forms.TimeInput(attrs={"type": "time"})
+        required=False, label=_("Quiet hours end"), widget=forms.TimeInput(attrs={"type": "time"})
     )
 
     class Meta:
@@ -30,5 +31,7 @@ class PreferenceForm(forms.ModelForm):
         data = super().clean()
         start, end = data.get("quiet_start"), data.get("quiet_end")
         if (start is None) != (end is None):
-            raise forms.ValidationError("Give both a start and an end for quiet hours, or neither.")
+            raise forms.ValidationError(
+                _("Give both a start and an end for quiet hours, or neither.")
+            )
         return data

@@ -3,23 +3,32 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
     """What a notification is about; people choose which kinds are emailed."""
 
-    INVITATION = "invitation", "Circle invitations"
-    CIRCLE = "circle", "Circle news (new members, activation, changes)"
-    JOIN_REQUEST = "join_request", "Join requests and their answers"
-    MEETUP = "meetup", "Meetups scheduled, moved or cancelled"
-    REMINDER = "reminder", "Meetup reminders"
-    MENTION = "mention", "Mentions in chat"
-    MODERATION = "moderation", "Safety and moderation notices"
-    ACCOUNT = "account", "Account notices"
+    INVITATION = "invitation", _("Circle invitations")
+    CIRCLE = "circle", _("Circle news (new members, activation, changes)")
+    JOIN_REQUEST = "join_request", _("Join requests and their answers")
+    MEETUP = "meetup", _("Meetups scheduled, moved or cancelled")
+    REMINDER = "reminder", _("Meetup reminders")
+    MENTION = "mention", _("Mentions in chat")
+    MODERATION = "moderation", _("Safety and moderation notices")
+    ACCOUNT = "account", _("Account notices")
 
 
 class Notification(models.Model):
-    """One thing to tell one person, shown in-app and maybe emailed (see OutboxEmail)."""
+    """One thing to tell one person, shown in-app and maybe emailed (see OutboxEmail).
+
+    ``title`` and ``body`` are in the site's default language; ``texts`` holds
+    the other languages' versions (``{"es": {"title": ..., "body": ...}}``),
+    all rendered when the notice was made (``services.notify``). ``text()``
+    picks the reader's.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -27,6 +36,7 @@ class Notification(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
+    texts = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -37,6 +47,30 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.title}"
+
+    def text(self, field: str, language: str | None = None) -> str:
+        """``field`` ("title" or "body") in ``language`` (default: the active one).
+
+        A notice stored without that language (made from plain strings) is
+        still looked up in the catalog, so a fixed sentence reads translated.
+        """
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        stored = self.texts.get(language) or self.texts.get(language.split("-")[0]) or {}
+        if field in stored:
+            return stored[field]
+        value = getattr(self, field)
+        if not value:
+            return value
+        with translation.override(language):
+            return gettext(value)
+
+    @property
+    def shown_title(self) -> str:
+        return self.text("title")
+
+    @property
+    def shown_body(self) -> str:
+        return self.text("body")
 
 
 class OutboxEmail(models.Model):

@@ -8,7 +8,9 @@ turns one row into a message when the email is due
 row is gone or the email is no longer wanted (an invitation answered or
 expired in the meantime): the outbox marks it dropped. Rendering at send
 time also means the text is in the person's language and zone as they are
-when the email leaves.
+when the email leaves: ``outbox_render`` runs every renderer inside the
+recipient's saved language and time zone, so templates, ``gettext`` and the
+``date`` filter speak to that person.
 
 The guarantee (tasks.py, ``outbox_send``) is the same for every email: the
 row is locked, written "sent" before the hand-over, and committed right after
@@ -24,6 +26,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from accounts.zones import zone_or_utc
 
 if TYPE_CHECKING:
     from .models import OutboxEmail
@@ -68,7 +73,11 @@ def outbox_render(email: "OutboxEmail", row: Any) -> EmailMultiAlternatives | No
     if row is None:
         return None
     _, render = _source(email.source)
-    return render(email, row)
+    profile = getattr(email.user, "profile", None)
+    language = getattr(profile, "language", "") or settings.LANGUAGE_CODE
+    zone = zone_or_utc(getattr(profile, "timezone", ""))
+    with translation.override(language), timezone.override(zone):
+        return render(email, row)
 
 
 def message_id_domain() -> str:

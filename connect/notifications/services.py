@@ -3,8 +3,9 @@
 from collections.abc import Iterable
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Notification, NotificationPreference, OutboxEmail
 from .tasks import outbox_dispatch
@@ -38,10 +39,39 @@ def emails_enqueue(items: Iterable[tuple]) -> list[OutboxEmail]:
     return created
 
 
-def notify(user, kind: str, title: str, body: str = "", url: str = "", email: bool = True):
+def notification_texts(title, body) -> dict[str, dict[str, str]]:
+    """``title`` and ``body`` rendered in each of the site's languages.
+
+    Lazy text (``gettext_lazy``, ``ngettext_lazy``, ``format_lazy``, and
+    ``connect.notifications.texts.local_datetime``) comes out in each
+    language; a plain string is the same in all of them.
+    """
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = {"title": str(title), "body": str(body)}
+    return texts
+
+
+def notify(user, kind: str, title, body="", url: str = "", email: bool = True):
     """Record an in-app notification and, if the person wants this kind by
-    email, owe its email (sent after the surrounding transaction commits)."""
-    note = Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url)
+    email, owe its email (sent after the surrounding transaction commits).
+
+    Pass ``title`` and ``body`` as lazy text (``gettext_lazy``, ``format_lazy``…)
+    so that the notice, and its email, read in the recipient's language, not
+    in the language of whoever caused it (decision 0051).
+    """
+    texts = notification_texts(title, body)
+    default = texts[settings.LANGUAGE_CODE]
+    others = {code: text for code, text in texts.items() if text != default}
+    note = Notification.objects.create(
+        user=user,
+        kind=kind,
+        title=default["title"][:200],
+        body=default["body"],
+        texts=others,
+        url=url,
+    )
     if email:
         emails_enqueue([(user, kind, "notification", note.pk)])
     return note

@@ -7,6 +7,7 @@ from django.dispatch import receiver
 from accounts.signals import login_requested
 
 from .selectors import active_suspension
+from .texts import login_refused_text
 
 
 @receiver(login_requested, dispatch_uid="safety.refuse_login_while_suspended")
@@ -15,8 +16,4 @@ def refuse_login_while_suspended(sender: Any, *, user: Any, **kwargs: Any) -> st
     suspension = active_suspension(user.pk)
     if suspension is None:
         return None
-    until = f" until {suspension.ends_at:%d %B %Y %H:%M} UTC" if suspension.ends_at else ""
-    return (
-        f"Your account is suspended{until}, so you can't log in. "
-        "You can appeal by replying to the email we sent you."
-    )
+    return login_refused_text(suspension.ends_at)

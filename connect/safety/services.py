@@ -5,6 +5,7 @@ moderation workflow, which sits above this app.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Block
 from .signals import blocks_changed
@@ -21,7 +22,7 @@ class ReportRateLimited(SafetyError):
 def block_create(blocker, blocked) -> Block:
     """Block someone: both stop seeing each other's messages and are never matched."""
     if blocked.pk == blocker.pk:
-        raise SafetyError("You can't block yourself.")
+        raise SafetyError(_("You can't block yourself."))
     with transaction.atomic():
         block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
         if created:  # open chat sockets of both people hide each other at once

@@ -136,7 +136,8 @@
       if (!button) { return; }
       if (button.hasAttribute("data-preset-clear")) {
         self.boxes().forEach(function (b) { b.checked = false; });
-        self.say("All times cleared.");
+        // Every word said comes from the page (translated there), none from here.
+        self.say(button.getAttribute("data-said") || "");
         return;
       }
       var preset = presets[button.getAttribute("data-preset")];
@@ -146,7 +147,7 @@
       // A preset that is already all marked is taken off again.
       var allOn = boxes.every(function (b) { return b.checked; });
       boxes.forEach(function (b) { b.checked = !allOn; });
-      self.say(preset.label + (allOn ? " cleared." : " marked."));
+      self.say(allOn ? preset.cleared : preset.marked);
     });
   };
 

@@ -1,0 +1,15 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("notifications", "0002_outbox"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="notification",
+            name="texts",
+            field=models.JSONField(blank=True, default=dict),
+        ),
+    ]
