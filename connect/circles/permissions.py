@@ -5,14 +5,16 @@ Each ``access_*`` helper returns what was asked for or raises
 did not exist (404), so nothing about a circle leaks to strangers.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from connect.access import AccessDenied, not_found, valid_id
 
 from . import selectors
 from .models import Circle, Invitation, JoinRequest, Membership
 
-NO_CIRCLE = "No such circle."
-NO_INVITATION = "That invitation does not exist."
-NO_JOIN_REQUEST = "That join request does not exist."
+NO_CIRCLE = _("No such circle.")
+NO_INVITATION = _("That invitation does not exist.")
+NO_JOIN_REQUEST = _("That join request does not exist.")
 JOIN_DECISIONS = ("approve", "decline")
 
 
