@@ -14,11 +14,12 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from connect.circles.language import in_language_of
+from connect.circles.language import notify_in_language
 from connect.notifications.models import Kind
-from connect.notifications.services import notify
 from connect.safety.crisis_language import contains_crisis_language
 from connect.safety.reports import ReportReason
 from connect.safety.selectors import blocked_ids
@@ -123,14 +124,13 @@ def _notify_mentions(message: Message) -> None:
     author = writer.display_name
     for person in User.objects.filter(pk__in=ids, is_active=True).select_related("profile"):
         # The text stays on the site: emails about a support circle carry no content.
-        with in_language_of(person):
-            notify(
-                person,
-                Kind.MENTION,
-                title=gettext("%(name)s mentioned you in your circle's chat") % {"name": author},
-                body=gettext("Open the chat to read it."),
-                url=url,
-            )
+        notify_in_language(
+            person,
+            Kind.MENTION,
+            format_lazy(_("{name} mentioned you in your circle's chat"), name=author),
+            _("Open the chat to read it."),
+            url,
+        )
 
 
 @transaction.atomic

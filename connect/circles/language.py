@@ -2,7 +2,7 @@
 
 A notice written for another person (a mention, an invitation, a reminder) is
 worded in that person's language, not in the language of whoever caused it:
-their saved site language when they have one, else the site's default.
+their saved site language when they have one.
 """
 
 from contextlib import contextmanager
@@ -14,10 +14,13 @@ from connect.notifications.services import notify
 
 
 def language_of(user) -> str:
-    """The language the site speaks to ``user`` (a code of ``settings.LANGUAGES``)."""
+    """The language the site speaks to ``user`` (a code of ``settings.LANGUAGES``):
+    their saved one, else the language already active, else the default."""
     profile = getattr(user, "profile", None)
     code = getattr(profile, "language", "") or ""
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    if code in dict(settings.LANGUAGES):
+        return code
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 @contextmanager
@@ -28,8 +31,8 @@ def in_language_of(user):
 
 
 def notify_in_language(user, kind: str, title, body="", url: str = "", **options):
-    """``notify`` with ``title`` and ``body`` worded for ``user``: pass them
-    lazily (``gettext_lazy``, or ``format_lazy`` for ones with values) so that
-    they are translated here, in the recipient's language."""
+    """``notify`` with lazy ``title`` and ``body`` (``gettext_lazy``, ``format_lazy``
+    for ones with values): whatever they are worded in while the notice is
+    made, the recipient's language is the one active."""
     with in_language_of(user):
-        return notify(user, kind, str(title), str(body), url, **options)
+        return notify(user, kind, title, body, url, **options)

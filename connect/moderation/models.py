@@ -61,6 +61,13 @@ class AuditLogIsAppendOnly(Exception):
     """Raised on any attempt to change or delete an audit entry."""
 
 
+ACTOR_ROLES = {
+    "moderator": _("moderator"),
+    "facilitator": _("facilitator"),
+    "self": _("the person themselves"),
+}
+
+
 class ModerationAction(models.Model):
     """One entry of the append-only audit log: who did what, to whom, why, when.
 
@@ -117,6 +124,11 @@ class ModerationAction(models.Model):
     @property
     def is_appealable(self) -> bool:
         return self.kind in APPEALABLE_KINDS
+
+    @property
+    def actor_role_label(self) -> str:
+        """Who acted, as people read it (the stored ``actor_role`` is a code)."""
+        return str(ACTOR_ROLES.get(self.actor_role, self.actor_role))
 
 
 APPEALABLE_KINDS = {

@@ -13,6 +13,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -23,12 +24,11 @@ from connect.chat.realtime import (
     broadcast_message_changed,
     close_user_sockets,
 )
-from connect.circles.language import in_language_of, notify_in_language
+from connect.circles.language import notify_in_language
 from connect.circles.models import Circle, MembershipEndReason
 from connect.circles.selectors import active_membership, is_active_member
 from connect.circles.services.lifecycle import membership_end
 from connect.notifications.models import Kind
-from connect.notifications.services import notify
 from connect.safety.models import ModerationWarning, Mute, Suspension
 from connect.safety.signals import suspension_started
 from connect.video.tasks import mute_participant
@@ -194,14 +194,21 @@ def action_from_appeal_token(token: str) -> ModerationAction | None:
 
 def _tell_the_person(entry: ModerationAction, user, circle, warning) -> None:
     """What happened, why, and how to appeal (in the person's language)."""
-    with in_language_of(user):
-        what = _what_happened(entry, circle)
-        body = gettext(
-            "%(what)s.\n\nWhy: %(reason)s\n\n"
-            "If you think this was a mistake, you can appeal: open the link and tell a "
-            "moderator what happened. A different person will look at it."
-        ) % {"what": what, "reason": entry.reason}
-    notify(user, Kind.MODERATION, what, body, _appeal_url(entry, warning))
+    notify_in_language(
+        user,
+        Kind.MODERATION,
+        lazy(_what_happened, str)(entry, circle),
+        lazy(_notice_body, str)(entry, circle),
+        _appeal_url(entry, warning),
+    )
+
+
+def _notice_body(entry: ModerationAction, circle) -> str:
+    return gettext(
+        "%(what)s.\n\nWhy: %(reason)s\n\n"
+        "If you think this was a mistake, you can appeal: open the link and tell a "
+        "moderator what happened. A different person will look at it."
+    ) % {"what": _what_happened(entry, circle), "reason": entry.reason}
 
 
 def _what_happened(entry: ModerationAction, circle) -> str:
