@@ -24,10 +24,13 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 NOT_FOUND = 404
 FORBIDDEN = 403
-AGREEMENTS_FIRST = "Please confirm you are 18 or over and accept the community guidelines first."
+AGREEMENTS_FIRST = _("Please confirm you are 18 or over and accept the community guidelines first.")
+NOT_FOUND_TEXT = _("Not found.")
 MAX_ID = 2**63 - 1  # the largest id the database can hold
 
 
@@ -37,7 +40,11 @@ class AccessDenied(Exception):
     with the message as a notice instead of answering with an error page."""
 
     def __init__(
-        self, message: str = "Not found.", *, status: int = NOT_FOUND, redirect_to: str = ""
+        self,
+        message: str | Promise = NOT_FOUND_TEXT,
+        *,
+        status: int = NOT_FOUND,
+        redirect_to: str = "",
     ):
         super().__init__(message)
         if status not in (NOT_FOUND, FORBIDDEN):
@@ -47,18 +54,18 @@ class AccessDenied(Exception):
         self.redirect_to = redirect_to
 
     def __str__(self) -> str:
-        return self.message
+        return str(self.message)
 
 
-def not_found(message: str = "Not found.") -> AccessDenied:
+def not_found(message: str | Promise = NOT_FOUND_TEXT) -> AccessDenied:
     return AccessDenied(message, status=NOT_FOUND)
 
 
-def forbidden(message: str) -> AccessDenied:
+def forbidden(message: str | Promise) -> AccessDenied:
     return AccessDenied(message, status=FORBIDDEN)
 
 
-def valid_id(value: Any, message: str = "Not found.") -> int:
+def valid_id(value: Any, message: str | Promise = NOT_FOUND_TEXT) -> int:
     """A row id from a URL or a form, or AccessDenied (404): a whole number in 1..MAX_ID."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
         raise not_found(message)

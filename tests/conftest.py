@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from tests.factories import MembershipFactory, OnboardedUserFactory, UserFactory
 from tests.seed import restore_seed_rows
@@ -75,6 +76,15 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request leaves its language active in the thread (a Spanish visitor, a
+    person who saved Spanish); the next test starts in the default language."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

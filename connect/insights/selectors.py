@@ -197,7 +197,7 @@ def waiting_figure(f: Filters) -> Figure:
         .aggregate(total=Count("pk"), median=Median("waiting_rounds"), **buckets)
     )
     counts = [agg[f"b{i}"] for i in range(len(WAIT_BUCKETS))]
-    labels = [label for _, _, label in WAIT_BUCKETS]
+    labels = [str(label) for _, _, label in WAIT_BUCKETS]
     return Figure(
         key="waiting",
         title=gettext("People waiting now"),
@@ -418,7 +418,7 @@ def first_meetup_figure(f: Filters) -> Figure:
         **buckets,
     )
     counts = [agg[f"b{i}"] for i in range(len(FIRST_MEETUP_BUCKETS))]
-    labels = [label for _, _, label in FIRST_MEETUP_BUCKETS]
+    labels = [str(label) for _, _, label in FIRST_MEETUP_BUCKETS]
     not_yet = agg["joined"] - agg["met"]
     return Figure(
         key="first-meetup",

@@ -150,7 +150,7 @@ def edit_series(series: MeetupSeries, by, **fields) -> MeetupSeries:
     Future untouched occurrences whose instant is no longer in the rule are
     removed (with their RSVPs; members are told to RSVP again).
     """
-    series, _ = access_series_to_manage(by, series.pk, acting=True, lock=True)
+    series, _membership = access_series_to_manage(by, series.pk, acting=True, lock=True)
     for name, value in fields.items():
         setattr(series, name, value)
     series.sequence += 1
@@ -172,7 +172,7 @@ def edit_series(series: MeetupSeries, by, **fields) -> MeetupSeries:
 @transaction.atomic
 def cancel_occurrence(occurrence: Occurrence, by) -> Occurrence:
     """Cancel one occurrence; the others stay. Members get a cancellation notice."""
-    occurrence, _ = access_occurrence_to_manage(by, occurrence.pk, acting=True, lock=True)
+    occurrence, _membership = access_occurrence_to_manage(by, occurrence.pk, acting=True, lock=True)
     if occurrence.is_cancelled:
         return occurrence
     occurrence.status = Occurrence.Status.CANCELLED
@@ -189,7 +189,7 @@ def cancel_occurrence(occurrence: Occurrence, by) -> Occurrence:
 @transaction.atomic
 def move_occurrence(occurrence: Occurrence, by, new_date: date, new_time: time) -> Occurrence:
     """Move one occurrence to another local date/time (in the series' zone)."""
-    occurrence, _ = access_occurrence_to_manage(by, occurrence.pk, acting=True, lock=True)
+    occurrence, _membership = access_occurrence_to_manage(by, occurrence.pk, acting=True, lock=True)
     if occurrence.is_cancelled:
         raise MeetupError(gettext("A cancelled meetup can't be moved."))
     _require_in_window(new_date)
@@ -249,7 +249,7 @@ def _promote_waitlist(occurrence: Occurrence) -> RSVP | None:
 @transaction.atomic
 def rsvp(occurrence: Occurrence, user, answer: str) -> RSVP:
     """Answer yes / maybe / no. A "yes" beyond the capacity joins the waiting list."""
-    occurrence, _ = access_occurrence(user, occurrence.pk, acting=True, lock=True)
+    occurrence, _membership = access_occurrence(user, occurrence.pk, acting=True, lock=True)
     if answer not in RSVP.Answer.values:
         raise MeetupError(gettext("Choose yes, maybe or no."))
     if occurrence.is_cancelled:
@@ -274,7 +274,9 @@ def rsvp(occurrence: Occurrence, user, answer: str) -> RSVP:
         }
     else:
         values = {"answer": answer, "waitlisted": False, "waitlisted_at": None}
-    result, _ = RSVP.objects.update_or_create(occurrence=occurrence, user=user, defaults=values)
+    result, _created = RSVP.objects.update_or_create(
+        occurrence=occurrence, user=user, defaults=values
+    )
     if was_going and answer != RSVP.Answer.YES:
         _promote_waitlist(occurrence)
     return result
@@ -308,10 +310,10 @@ def check_in_open(occurrence: Occurrence, now=None) -> bool:
 @transaction.atomic
 def check_in(occurrence: Occurrence, user, heard: str = "", note: str = "") -> CheckIn:
     """Mark that ``user`` was there, with the optional private "felt heard" answer."""
-    occurrence, _ = access_occurrence(user, occurrence.pk, acting=True)
+    occurrence, _membership = access_occurrence(user, occurrence.pk, acting=True)
     if not check_in_open(occurrence):
         raise MeetupError(gettext("Check-in opens when the meetup starts and closes a week after."))
-    checkin, _ = CheckIn.objects.get_or_create(occurrence=occurrence, user=user)
+    checkin, _created = CheckIn.objects.get_or_create(occurrence=occurrence, user=user)
     if heard:
         Feedback.objects.update_or_create(
             occurrence=occurrence, user=user, defaults={"heard": heard, "note": note.strip()}
