@@ -76,7 +76,7 @@ def answer(request: HttpRequest, error: AccessDenied) -> HttpResponse:
     """The response for a refusal: a redirect with a notice (htmx: HX-Redirect),
     or a 404/403 page in the site's layout showing the message."""
     if error.redirect_to:
-        messages.warning(request, error.message)
+        messages.warning(request, str(error.message))
         if request.headers.get("HX-Request"):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = error.redirect_to

@@ -7,6 +7,7 @@ frame or a close code.
 """
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -18,7 +19,7 @@ from .payloads import EDIT_WINDOW, can_edit
 class ChatError(Exception):
     """A refused chat action; ``code`` is machine-readable, the text is for people."""
 
-    def __init__(self, code: str, text: str, **extra):
+    def __init__(self, code: str, text: str | Promise, **extra):
         # Translated now, in the language of the person being answered (the
         # request's or the socket's), so frames and pages carry plain text.
         text = str(text)

@@ -106,7 +106,7 @@ def send_due_reminders() -> int:
                 .values_list("user_id", flat=True)
             )
             url = reverse("meetups:detail", args=[occurrence.pk])
-            video = ""
+            video: object = ""
             if has_video_room(occurrence):
                 room = reverse("video:room", args=[occurrence.pk])
                 video = format_lazy(

@@ -67,10 +67,10 @@ def _week_of(request) -> tuple[date | None, str]:
     try:
         week = date.fromisoformat(raw)
     except ValueError:
-        return None, WEEK_OUT_OF_RANGE
+        return None, str(WEEK_OUT_OF_RANGE)
     first, last = selectors.schedule_window()
     if not first - WEEK_BACK <= week <= last:
-        return None, WEEK_OUT_OF_RANGE
+        return None, str(WEEK_OUT_OF_RANGE)
     return week, ""
 
 
