@@ -34,12 +34,14 @@ import functools
 import json
 import logging
 from datetime import timedelta
+from types import SimpleNamespace
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from connect.safety.selectors import blocked_ids
 
@@ -95,7 +97,7 @@ def _resume_from(scope) -> int | None:
         return None
     text = values[-1].strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 19:
-        raise permissions.ChatError("invalid", "last_id must be a message id.")
+        raise permissions.ChatError("invalid", gettext("last_id must be a message id."))
     return _int_or_none(int(text))
 
 
@@ -127,7 +129,26 @@ def _client_id(frame) -> dict:
     return {}
 
 
+def _socket_language(scope) -> str:
+    """The language of the page that opened the socket: its language cookie
+    (which follows a logged-in person's saved choice), else the browser's
+    Accept-Language, else the site's default, as LocaleMiddleware decides."""
+    headers = dict(scope.get("headers") or [])
+    request = SimpleNamespace(
+        COOKIES=scope.get("cookies") or {},
+        META={"HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode("latin-1")},
+    )
+    return translation.get_language_from_request(request)  # type: ignore[arg-type]
+
+
 class ChatConsumer(AsyncWebsocketConsumer):
+    async def dispatch(self, message):
+        # Every frame's words (errors, refusals) in the reader's language.
+        if not hasattr(self, "language"):
+            self.language = _socket_language(self.scope)
+        with translation.override(self.language):
+            await super().dispatch(message)
+
     async def connect(self):
         self.user = self.scope.get("user")
         self.circle_id = int(self.scope["url_route"]["kwargs"]["circle_id"])
@@ -260,22 +281,30 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return  # refused or being closed by us: nothing more is read
         raw = text_data if text_data is not None else bytes_data
         if raw is None or len(raw if isinstance(raw, bytes) else raw.encode()) > MAX_FRAME_BYTES:
-            await self.send_error("too_large", f"Frames can be at most {MAX_FRAME_BYTES} bytes.")
+            await self.send_error(
+                "too_large",
+                gettext("Frames can be at most %(bytes)s bytes.") % {"bytes": MAX_FRAME_BYTES},
+            )
             return
         if bytes_data is not None:
-            await self.send_error("malformed", "Send JSON text frames.")
+            await self.send_error("malformed", gettext("Send JSON text frames."))
             return
         try:
             frame = json.loads(text_data)
         except (ValueError, RecursionError):  # RecursionError: nested too deeply
-            await self.send_error("malformed", "That frame is not JSON we can read.")
+            await self.send_error("malformed", gettext("That frame is not JSON we can read."))
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("action"), str):
-            await self.send_error("malformed", 'A frame is a JSON object with an "action".')
+            await self.send_error(
+                "malformed", gettext('A frame is a JSON object with an "action".')
+            )
             return
         handler = getattr(self, f"do_{frame['action']}", None)
         if handler is None:
-            await self.send_error("unknown_action", f"Unknown action {frame['action'][:40]!r}.")
+            await self.send_error(
+                "unknown_action",
+                gettext("Unknown action %(action)s.") % {"action": repr(frame["action"][:40])},
+            )
             return
         try:
             await handler(frame)
@@ -286,7 +315,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             logger.exception("chat frame %r failed", frame["action"][:40])
             await self.send_error(
                 "server_error",
-                "Something went wrong with that. Please try again.",
+                gettext("Something went wrong with that. Please try again."),
                 **_client_id(frame),
             )
 

@@ -21,6 +21,7 @@ import datetime
 import zoneinfo
 
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 
 from .models import Message
 from .payloads import can_edit, message_payload
@@ -61,6 +62,26 @@ def time_settings(zone: str) -> dict:
     """What chat.js needs to write a time exactly as ``format_time`` does."""
     months = [dateformat.format(datetime.date(2000, n, 1), "M") for n in range(1, 13)]
     return {"zone": zone, "format": TIME_FORMAT, "months": months}
+
+
+def script_text() -> dict:
+    """The words chat.js shows, in the reader's language ("{name}": filled in by the script)."""
+    return {
+        "connecting": gettext("Connecting…"),
+        "live": gettext("Live: new messages appear here."),
+        "reconnecting": gettext("Connection lost. Trying again in {seconds} s…"),
+        "open_it": gettext("Open it"),
+        "read_warning": gettext("Read the message from the moderators"),
+        "continue": gettext("Continue"),
+        "reported": gettext("Thank you. A moderator will look at your report."),
+        "confirm_delete": gettext("Delete this message?"),
+        "edit_label": gettext("Edit your message"),
+        "save": gettext("Save"),
+        "cancel": gettext("Cancel"),
+        "nobody_online": gettext("Nobody else right now"),
+        "one_typing": gettext("{names} is typing…"),
+        "many_typing": gettext("{names} are typing…"),
+    }
 
 
 def message_item(message: Message, reader_id: int, zone: str, now=None) -> dict:

@@ -7,6 +7,9 @@ frame or a close code.
 """
 
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import selectors
 from .models import Message
@@ -16,33 +19,36 @@ from .payloads import EDIT_WINDOW, can_edit
 class ChatError(Exception):
     """A refused chat action; ``code`` is machine-readable, the text is for people."""
 
-    def __init__(self, code: str, text: str, **extra):
+    def __init__(self, code: str, text: str | Promise, **extra):
+        # Translated now, in the language of the person being answered (the
+        # request's or the socket's), so frames and pages carry plain text.
+        text = str(text)
         super().__init__(text)
         self.code = code
         self.text = text
         self.extra = extra  # more for the client, e.g. the ``url`` of a page to read
 
 
-AGREEMENTS_TEXT = "Please confirm you are 18 or over and accept the community guidelines first."
-WARNING_TEXT = (
+AGREEMENTS_TEXT = _("Please confirm you are 18 or over and accept the community guidelines first.")
+WARNING_TEXT = _(
     "The moderators sent you a message. Please read it first: until then you "
     "can read the chat but not write in it."
 )
 
 # Why access was refused, as people read it.
 _ACCESS_TEXT = {
-    selectors.ANONYMOUS: "Please log in.",
-    selectors.NOT_MEMBER: "You are not a member of this circle.",
-    selectors.SUSPENDED: "Your account is suspended.",
+    selectors.ANONYMOUS: _("Please log in."),
+    selectors.NOT_MEMBER: _("You are not a member of this circle."),
+    selectors.SUSPENDED: _("Your account is suspended."),
     selectors.NOT_AGREED: AGREEMENTS_TEXT,
-    selectors.MUTED: "You are muted in this circle for now: you can read but not post.",
+    selectors.MUTED: _("You are muted in this circle for now: you can read but not post."),
 }
 
 
 def clean_id(value, *, minimum: int = 1) -> int:
     """A row id from a client, or ChatError: a whole number in minimum..MAX_ID."""
     if not selectors.is_id(value, minimum):
-        raise ChatError("invalid", "That is not a message id.")
+        raise ChatError("invalid", _("That is not a message id."))
     return value
 
 
@@ -94,7 +100,7 @@ def access_message(
     if not for_edit:
         message = selectors.get_reportable_message(user, circle_id, message_id)
         if message is None:
-            raise ChatError("not_found", "That message is not in this circle.")
+            raise ChatError("not_found", _("That message is not in this circle."))
         return message
     message = (
         Message.objects.select_for_update()
@@ -102,9 +108,9 @@ def access_message(
         .first()
     )
     if message is None:
-        raise ChatError("not_found", "You can only change your own messages.")
+        raise ChatError("not_found", _("You can only change your own messages."))
     if message.deleted_at or message.hidden_at:
-        raise ChatError("gone", "That message was deleted.")
+        raise ChatError("gone", _("That message was deleted."))
     return message
 
 
@@ -114,5 +120,13 @@ def access_message_edit(user, circle_id: int, message_id) -> Message:
     message = access_message(user, circle_id, message_id, for_edit=True, to_post=True)
     if not can_edit(message, user.pk):
         minutes = int(EDIT_WINDOW.total_seconds() // 60)
-        raise ChatError("edit_window", f"Messages can be edited for {minutes} minutes.")
+        raise ChatError(
+            "edit_window",
+            ngettext(
+                "Messages can be edited for %(minutes)s minute.",
+                "Messages can be edited for %(minutes)s minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+        )
     return message

@@ -20,6 +20,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from .models import Message
@@ -35,14 +36,14 @@ CLOSE_MUTED = 4423
 # What the page says when a socket is closed with one of the codes above; the
 # script reads this table from the page and does not reconnect after any of them.
 CLOSE_TEXT = {
-    CLOSE_NOT_AUTHENTICATED: "You are no longer in this circle's chat.",
-    CLOSE_NOT_A_MEMBER: "You are no longer in this circle's chat.",
-    CLOSE_MEMBERSHIP_ENDED: "You are no longer in this circle's chat.",
-    CLOSE_SUSPENDED: "Your account is suspended.",
-    CLOSE_NOT_AGREED: (
+    CLOSE_NOT_AUTHENTICATED: _("You are no longer in this circle's chat."),
+    CLOSE_NOT_A_MEMBER: _("You are no longer in this circle's chat."),
+    CLOSE_MEMBERSHIP_ENDED: _("You are no longer in this circle's chat."),
+    CLOSE_SUSPENDED: _("Your account is suspended."),
+    CLOSE_NOT_AGREED: _(
         "Please confirm you are 18 or over and accept the community guidelines first."
     ),
-    CLOSE_MUTED: "You are muted in this circle for now: you can read but not post.",
+    CLOSE_MUTED: _("You are muted in this circle for now: you can read but not post."),
 }
 
 

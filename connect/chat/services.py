@@ -13,9 +13,13 @@ from django.db import transaction
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from connect.circles.language import notify_in_language
 from connect.notifications.models import Kind
-from connect.notifications.services import notify
 from connect.safety.crisis_language import contains_crisis_language
 from connect.safety.reports import ReportReason
 from connect.safety.selectors import blocked_ids
@@ -45,26 +49,35 @@ def message_rate() -> tuple[int, int]:
 MAX_ID = selectors.MAX_ID
 
 
-def clean_text(value, *, what: str = "A message") -> str:
+def clean_text(value, *, what: str = "") -> str:
     """Text a client sent, or ChatError: a string the database can store (no
     NUL character, no lone surrogate)."""
+    what = what or gettext("A message")
     if not isinstance(value, str):
-        raise ChatError("invalid", f"{what} must be text.")
+        raise ChatError("invalid", gettext("%(what)s must be text.") % {"what": what})
     if "\x00" in value:
-        raise ChatError("invalid", f"{what} cannot contain a NUL character.")
+        raise ChatError(
+            "invalid", gettext("%(what)s cannot contain a NUL character.") % {"what": what}
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ChatError("invalid", f"{what} must be valid text.") from None
+        raise ChatError(
+            "invalid", gettext("%(what)s must be valid text.") % {"what": what}
+        ) from None
     return value
 
 
 def clean_body(body) -> str:
     body = clean_text(body).strip()
     if not body:
-        raise ChatError("empty", "Write something first.")
+        raise ChatError("empty", gettext("Write something first."))
     if len(body) > MAX_MESSAGE_LENGTH:
-        raise ChatError("too_long", f"Messages can be at most {MAX_MESSAGE_LENGTH:,} characters.")
+        raise ChatError(
+            "too_long",
+            gettext("Messages can be at most %(count)s characters.")
+            % {"count": number_format(MAX_MESSAGE_LENGTH, force_grouping=True)},
+        )
     return body
 
 
@@ -83,7 +96,9 @@ def message_post(user, circle_id: int, body) -> Posted:
     limit, window = message_rate()
     if not ratelimit.hit("msg", user.pk, limit, window):
         raise ChatError(
-            "rate_limited", f"Slow down a little: at most {limit} messages every {window} seconds."
+            "rate_limited",
+            gettext("Slow down a little: at most %(limit)s messages every %(window)s seconds.")
+            % {"limit": limit, "window": window},
         )
     with transaction.atomic():
         message = Message.objects.create(circle_id=circle_id, author=user, body=body)
@@ -107,14 +122,14 @@ def _notify_mentions(message: Message) -> None:
 
     url = reverse("chat:room", args=[message.circle_id]) + f"#message-{message.pk}"
     author = writer.display_name
-    for person in User.objects.filter(pk__in=ids, is_active=True):
+    for person in User.objects.filter(pk__in=ids, is_active=True).select_related("profile"):
         # The text stays on the site: emails about a support circle carry no content.
-        notify(
+        notify_in_language(
             person,
             Kind.MENTION,
-            title=f"{author} mentioned you in your circle's chat",
-            body="Open the chat to read it.",
-            url=url,
+            format_lazy(_("{name} mentioned you in your circle's chat"), name=author),
+            _("Open the chat to read it."),
+            url,
         )
 
 
@@ -149,14 +164,14 @@ def message_delete(user, circle_id: int, message_id) -> Message:
 def message_report(user, circle_id: int, message_id, reason: str, note: str = "") -> Any:
     """Report a message to the moderators (moderation's hourly allowance applies)."""
     if not isinstance(reason, str) or reason not in ReportReason.values:
-        raise ChatError("invalid", "Choose a reason for the report.")
-    note = clean_text(note, what="The note")
+        raise ChatError("invalid", gettext("Choose a reason for the report."))
+    note = clean_text(note, what=gettext("The note"))
     if len(note) > 2000:
-        raise ChatError("invalid", "The note can be at most 2,000 characters.")
+        raise ChatError("invalid", gettext("The note can be at most 2,000 characters."))
     # Blocked, deleted, hidden and missing all answer the same way.
     message = access_message(user, circle_id, message_id, for_edit=False)
     if message.author_id == user.pk:
-        raise ChatError("own_message", "You cannot report your own message.")
+        raise ChatError("own_message", gettext("You cannot report your own message."))
     # One set of reporting rules and one hourly allowance for the whole site.
     # The moderation workflow answers (returning the reporter's open report on
     # this message, if any, rather than a second one).
@@ -170,7 +185,7 @@ def message_report(user, circle_id: int, message_id, reason: str, note: str = ""
         raise ChatError("invalid", str(exc)) from exc
     reports = [report for _receiver, report in answers if report is not None]
     if not reports:
-        raise ChatError("invalid", "Reports can't be sent right now.")
+        raise ChatError("invalid", gettext("Reports can't be sent right now."))
     return reports[0]
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from connect.circles.models import Circle
@@ -121,6 +122,7 @@ def room_context(request, circle: Circle, access: str, before=None) -> dict:
             "close_codes": {str(code): text for code, text in realtime.CLOSE_TEXT.items()},
             "time": markup.time_settings(zone),
             "tokens": markup.TOKENS,
+            "text": markup.script_text(),
         },
     }
 
@@ -188,7 +190,7 @@ def delete(request, circle_id: int, message_id: int):
     except ChatError as error:
         flash.error(request, error.text)
     else:
-        flash.success(request, "Your message was deleted.")
+        flash.success(request, gettext("Your message was deleted."))
     return redirect("chat:room", circle.pk)
 
 
@@ -212,7 +214,7 @@ def report(request, circle_id: int, message_id: int):
         except ChatError as error:
             form.add_error(None, error.text)
         else:
-            flash.success(request, "Thank you. A moderator will look at your report.")
+            flash.success(request, gettext("Thank you. A moderator will look at your report."))
             return redirect("chat:room", circle.pk)
     return render(
         request,
@@ -230,7 +232,9 @@ def history(request, circle_id: int):
     try:
         after, before = _cursor(request, "after"), _cursor(request, "before")
     except Http404:
-        return JsonResponse({"error": "bad_cursor", "message": "Cursors are ids."}, status=400)
+        return JsonResponse(
+            {"error": "bad_cursor", "message": gettext("Cursors are ids.")}, status=400
+        )
     messages, has_more = selectors.message_page(request.user, circle_id, after=after, before=before)
     return JsonResponse(
         {

@@ -6,9 +6,11 @@ hours, a busy queue) is not emailed: the renderer returns None.
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from connect.notifications.outbox import absolute_url, email_build, outbox_renderer
 
+from .language import in_language_of
 from .models import Invitation
 from .selectors import invitation_reasons
 from .tokens import make_token
@@ -40,9 +42,11 @@ def invitations_by_id(ids):
 def invitation_email(email, inv: Invitation):
     if inv.status != Invitation.Status.PENDING or inv.expires_at <= timezone.now():
         return None
-    return email_build(
-        email,
-        subject=f"You're invited to {inv.circle.name}",
-        template="circles/email/invitation",
-        context=invitation_context(inv),
-    )
+    # In the invited person's language, whoever's request led to sending it.
+    with in_language_of(inv.user):
+        return email_build(
+            email,
+            subject=gettext("You're invited to %(name)s") % {"name": inv.circle.name},
+            template="circles/email/invitation",
+            context=invitation_context(inv),
+        )

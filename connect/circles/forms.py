@@ -1,38 +1,41 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Topic
 
 from .models import Circle
-from .timeslots import DAY_NAMES, PARTS_OF_DAY
+from .timeslots import DAY_NAMES, PART_OF_DAY_LABELS
 
 
 class BrowseForm(forms.Form):
     """Filters for browsing open circles (times in my own zone)."""
 
-    topic = forms.ChoiceField(required=False, label="Topic")
+    topic = forms.ChoiceField(required=False, label=_("Topic"))
     mode = forms.ChoiceField(
-        required=False, choices=[("", "In person or by video"), *Circle.Mode.choices]
+        required=False,
+        choices=[("", _("In person or by video")), *Circle.Mode.choices],
+        label=_("Mode"),
     )
     max_km = forms.IntegerField(
-        required=False, min_value=1, max_value=500, label="Within (km of my city)"
+        required=False, min_value=1, max_value=500, label=_("Within (km of my city)")
     )
     day = forms.TypedChoiceField(
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "Any day"), *[(i, d) for i, d in enumerate(DAY_NAMES)]],
-        label="Day (my time zone)",
+        choices=[("", _("Any day")), *[(i, d) for i, d in enumerate(DAY_NAMES)]],
+        label=_("Day (my time zone)"),
     )
     part = forms.ChoiceField(
         required=False,
-        choices=[("", "Any time"), *[(p, p.capitalize()) for p in PARTS_OF_DAY]],
-        label="Time of day (my time zone)",
+        choices=[("", _("Any time")), *PART_OF_DAY_LABELS.items()],
+        label=_("Time of day (my time zone)"),
     )
-    language = forms.CharField(required=False, max_length=10, label="Language code")
+    language = forms.CharField(required=False, max_length=10, label=_("Language code"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", "Any topic")] + [
+        self.fields["topic"].choices = [("", _("Any topic"))] + [
             (t.slug, t.name) for t in Topic.objects.all()
         ]
 
@@ -42,18 +45,18 @@ class JoinRequestForm(forms.Form):
         required=False,
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="A short note for the facilitator (optional)",
-        help_text="Say a little about why you'd like to join. Up to 300 characters.",
+        label=_("A short note for the facilitator (optional)"),
+        help_text=_("Say a little about why you'd like to join. Up to 300 characters."),
     )
 
 
 class CircleSettingsForm(forms.Form):
-    name = forms.CharField(max_length=80, label="Circle name")
-    join_policy = forms.ChoiceField(choices=Circle.JoinPolicy.choices, label="Join requests")
+    name = forms.CharField(max_length=80, label=_("Circle name"))
+    join_policy = forms.ChoiceField(choices=Circle.JoinPolicy.choices, label=_("Join requests"))
 
 
 class HandoverForm(forms.Form):
-    to_user = forms.TypedChoiceField(coerce=int, label="Hand the facilitator role to")
+    to_user = forms.TypedChoiceField(coerce=int, label=_("Hand the facilitator role to"))
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +66,8 @@ class HandoverForm(forms.Form):
 class AcceptForm(forms.Form):
     volunteer = forms.BooleanField(
         required=False,
-        label="I'm willing to facilitate this circle",
-        help_text="Welcome people, schedule meetups, approve join requests. You can hand it "
-        "over later.",
+        label=_("I'm willing to facilitate this circle"),
+        help_text=_(
+            "Welcome people, schedule meetups, approve join requests. You can hand it over later."
+        ),
     )

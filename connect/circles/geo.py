@@ -4,6 +4,8 @@ The formula and the Earth's radius are the matching engine's
 (``connect.matching.geo``), so a distance shown matches the one matched on.
 """
 
+from django.utils.translation import gettext
+
 from connect.matching.geo import haversine_km
 
 
@@ -26,4 +28,6 @@ def rounded_km(
 def distance_label(km: int | None) -> str:
     if km is None:
         return ""
-    return "nearby (under 1 km)" if km < 1 else f"about {km} km away"
+    if km < 1:
+        return gettext("nearby (under 1 km)")
+    return gettext("about %(km)s km away") % {"km": km}

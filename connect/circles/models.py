@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import language_name
 from accounts.models import Topic
@@ -31,18 +32,18 @@ __all__ = [
 
 class Circle(models.Model):
     class Status(models.TextChoices):
-        FORMING = "forming", "Forming"
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        CLOSED = "closed", "Closed"
+        FORMING = "forming", _("Forming")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        CLOSED = "closed", _("Closed")
 
     class Mode(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        VIRTUAL = "virtual", "By video"
+        IN_PERSON = "in_person", _("In person")
+        VIRTUAL = "virtual", _("By video")
 
     class JoinPolicy(models.TextChoices):
-        OPEN = "open", "Open to join requests"
-        BY_INVITATION = "closed", "Not taking requests"
+        OPEN = "open", _("Open to join requests")
+        BY_INVITATION = "closed", _("Not taking requests")
 
     name = models.CharField(max_length=80)
     topics = models.ManyToManyField(Topic, related_name="circles", blank=True)
@@ -111,13 +112,13 @@ class Circle(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        FACILITATOR = "facilitator", "Facilitator"
+        MEMBER = "member", _("Member")
+        FACILITATOR = "facilitator", _("Facilitator")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        LEFT = "left", "Left"
-        REMOVED = "removed", "Removed"
+        ACTIVE = "active", _("Active")
+        LEFT = "left", _("Left")
+        REMOVED = "removed", _("Removed")
 
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -149,12 +150,12 @@ class Membership(models.Model):
 class MembershipEndReason(models.TextChoices):
     """Why a membership ended; every way out goes through ``membership_end``."""
 
-    LEFT = "left", "Left"
-    REMOVED = "removed", "Removed by a facilitator or a moderator"
-    BLOCKED_REMATCH = "blocked_rematch", "Left after a block, to be matched again"
-    SUSPENDED = "suspended", "Account suspended"
-    ACCOUNT_DELETED = "account_deleted", "Account deleted"
-    CIRCLE_CLOSED = "circle_closed", "The circle closed"
+    LEFT = "left", _("Left")
+    REMOVED = "removed", _("Removed by a facilitator or a moderator")
+    BLOCKED_REMATCH = "blocked_rematch", _("Left after a block, to be matched again")
+    SUSPENDED = "suspended", _("Account suspended")
+    ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+    CIRCLE_CLOSED = "circle_closed", _("The circle closed")
 
     @property
     def membership_status(self) -> str:
@@ -167,17 +168,17 @@ class MembershipEndReason(models.TextChoices):
 class CircleCloseReason(models.TextChoices):
     """Why a circle closed; every close goes through ``circle_close``."""
 
-    DISSOLVED = "dissolved", "Could not start: too few accepted"
-    VOTED = "voted", "Most remaining members voted to close"
-    EMPTY = "empty", "The last member left"
+    DISSOLVED = "dissolved", _("Could not start: too few accepted")
+    VOTED = "voted", _("Most remaining members voted to close")
+    EMPTY = "empty", _("The last member left")
 
 
 class MatchRound(models.Model):
     """One matching round, recorded for operators (read-only in the admin)."""
 
     class Status(models.TextChoices):
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -223,15 +224,15 @@ class Invitation(models.Model):
     """An offer of a seat in a circle, from a matching round."""
 
     class Kind(models.TextChoices):
-        NEW_CIRCLE = "new", "New circle"
-        TOP_UP = "top_up", "Open seat in an existing circle"
+        NEW_CIRCLE = "new", _("New circle")
+        TOP_UP = "top_up", _("Open seat in an existing circle")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for an answer"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        EXPIRED = "expired", "Expired"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(
@@ -271,10 +272,10 @@ class JoinRequest(models.Model):
     """Someone browsing asks to join an open circle; a facilitator decides."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for the facilitator"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", _("Waiting for the facilitator")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="join_requests")
     user = models.ForeignKey(
@@ -310,8 +311,8 @@ class StayOpenVote(models.Model):
     """A remaining member's answer when their circle drops below the minimum size."""
 
     class Choice(models.TextChoices):
-        STAY_OPEN = "stay", "Stay open for new members"
-        CLOSE = "close", "Close the circle"
+        STAY_OPEN = "stay", _("Stay open for new members")
+        CLOSE = "close", _("Close the circle")
 
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="stay_votes")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -5,18 +5,21 @@ Each ``access_*`` helper returns what was asked for or raises
 did not exist (404), so nothing about a circle leaks to strangers.
 """
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from connect.access import AccessDenied, not_found, valid_id
 
 from . import selectors
 from .models import Circle, Invitation, JoinRequest, Membership
 
-NO_CIRCLE = "No such circle."
-NO_INVITATION = "That invitation does not exist."
-NO_JOIN_REQUEST = "That join request does not exist."
+NO_CIRCLE = _("No such circle.")
+NO_INVITATION = _("That invitation does not exist.")
+NO_JOIN_REQUEST = _("That join request does not exist.")
 JOIN_DECISIONS = ("approve", "decline")
 
 
-def access_circle_as_member(user, circle_id, message: str = NO_CIRCLE) -> Membership:
+def access_circle_as_member(user, circle_id, message: str | Promise = NO_CIRCLE) -> Membership:
     """The person's active membership of the circle (its circle loaded), or 404."""
     membership = selectors.active_membership(user, valid_id(circle_id, message))
     if membership is None:
@@ -24,7 +27,7 @@ def access_circle_as_member(user, circle_id, message: str = NO_CIRCLE) -> Member
     return membership
 
 
-def access_circle_as_facilitator(user, circle_id, message: str = NO_CIRCLE) -> Membership:
+def access_circle_as_facilitator(user, circle_id, message: str | Promise = NO_CIRCLE) -> Membership:
     """The facilitator's membership of the circle, or 404 for everyone else."""
     membership = access_circle_as_member(user, circle_id, message)
     if not membership.is_facilitator:
@@ -32,7 +35,7 @@ def access_circle_as_facilitator(user, circle_id, message: str = NO_CIRCLE) -> M
     return membership
 
 
-def access_invitation(user, invitation_id, message: str = NO_INVITATION) -> Invitation:
+def access_invitation(user, invitation_id, message: str | Promise = NO_INVITATION) -> Invitation:
     """The person's own invitation; anyone else's answers like a missing one (404)."""
     invitation = selectors.invitation_for(user, valid_id(invitation_id, message))
     if invitation is None:

@@ -11,15 +11,41 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import week_start_utc
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAY_NAMES = (
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+)
+# "Mondays 18:00–19:30": a regular weekly time, which some languages say with an article.
+EVERY_DAY_NAMES = (
+    _("Mondays"),
+    _("Tuesdays"),
+    _("Wednesdays"),
+    _("Thursdays"),
+    _("Fridays"),
+    _("Saturdays"),
+    _("Sundays"),
+)
 PARTS_OF_DAY = {
     "morning": (6, 12),
     "afternoon": (12, 17),
     "evening": (17, 22),
     "night": (22, 30),  # 22:00 to 06:00 the next morning
+}
+PART_OF_DAY_LABELS = {
+    "morning": pgettext_lazy("part of day", "Morning"),
+    "afternoon": pgettext_lazy("part of day", "Afternoon"),
+    "evening": pgettext_lazy("part of day", "Evening"),
+    "night": pgettext_lazy("part of day", "Night"),
 }
 
 
@@ -39,10 +65,12 @@ class LocalTime:
 
     @property
     def label(self) -> str:
-        return (
-            f"{DAY_NAMES[self.weekday]}s {self.start:%H:%M}–{self.end:%H:%M} "
-            f"({self.tz_name.replace('_', ' ')})"
-        )
+        return gettext("%(days)s %(start)s–%(end)s (%(zone)s)") % {
+            "days": EVERY_DAY_NAMES[self.weekday],
+            "start": f"{self.start:%H:%M}",
+            "end": f"{self.end:%H:%M}",
+            "zone": self.tz_name.replace("_", " "),
+        }
 
     @property
     def part_of_day(self) -> str:

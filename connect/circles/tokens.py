@@ -9,6 +9,7 @@ pending.
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext
 
 SALT = "connect.circles.invitation-link"
 ACTIONS = ("accept", "decline")
@@ -31,11 +32,13 @@ def read_token(token: str) -> dict:
             token, salt=SALT, max_age=settings.CONNECT_INVITATION_HOURS * 3600 + 3600
         )
     except signing.SignatureExpired as exc:
-        raise BadLink("This link has expired.") from exc
+        raise BadLink(gettext("This link has expired.")) from exc
     except signing.BadSignature as exc:
         raise BadLink(
-            "This link is not valid. Open the invitation from your notifications."
+            gettext("This link is not valid. Open the invitation from your notifications.")
         ) from exc
     if not isinstance(data, dict) or data.get("a") not in ACTIONS:
-        raise BadLink("This link is not valid. Open the invitation from your notifications.")
+        raise BadLink(
+            gettext("This link is not valid. Open the invitation from your notifications.")
+        )
     return data

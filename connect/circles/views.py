@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from connect.access import answers_access_denied
@@ -90,7 +91,7 @@ def about(request, circle_id):
 def join_request(request, circle_id):
     form = JoinRequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Please keep your note to 300 characters.")
+        messages.error(request, gettext("Please keep your note to 300 characters."))
         return redirect("circles:about", circle_id=circle_id)
     try:
         services.join_request_create(request.user, circle_id, form.cleaned_data["note"])
@@ -99,7 +100,7 @@ def join_request(request, circle_id):
         if Circle.objects.filter(pk=circle_id).exists():
             return redirect("circles:about", circle_id=circle_id)
         return redirect("circles:browse")
-    messages.success(request, "Your request is sent. The facilitator will answer soon.")
+    messages.success(request, gettext("Your request is sent. The facilitator will answer soon."))
     return redirect("circles:mine")
 
 
@@ -111,7 +112,7 @@ def join_request_withdraw(request, request_id):
     except CircleError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Your join request is withdrawn.")
+        messages.success(request, gettext("Your join request is withdrawn."))
     return redirect("circles:mine")
 
 
@@ -123,10 +124,10 @@ def join_request_decide(request, request_id, decision):
     try:
         if decision == "approve":
             services.join_request_approve(request.user, request_id)
-            messages.success(request, "Approved: they are now a member.")
+            messages.success(request, gettext("Approved: they are now a member."))
         else:
             services.join_request_decline(request.user, request_id)
-            messages.success(request, "Declined. We let them know kindly.")
+            messages.success(request, gettext("Declined. We let them know kindly."))
     except CircleError as exc:
         messages.error(request, str(exc))
     return redirect("circles:detail", circle_id=req.circle_id)
@@ -178,9 +179,9 @@ def circle_settings(request, circle_id):
         except CircleError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Circle settings saved.")
+            messages.success(request, gettext("Circle settings saved."))
     else:
-        messages.error(request, "Give the circle a name of up to 80 characters.")
+        messages.error(request, gettext("Give the circle a name of up to 80 characters."))
     return redirect("circles:detail", circle_id=circle_id)
 
 
@@ -193,14 +194,14 @@ def handover(request, circle_id):
     form = HandoverForm(request.POST, members=others)
     if not form.is_valid():
         # Only the listed members are valid choices: any other id (even a huge one) is refused here.
-        messages.error(request, "Choose another member of this circle.")
+        messages.error(request, gettext("Choose another member of this circle."))
         return redirect("circles:detail", circle_id=circle_id)
     try:
         services.facilitator_handover(request.user, circle_id, form.cleaned_data["to_user"])
     except CircleError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "You handed over the facilitator role. Thank you.")
+        messages.success(request, gettext("You handed over the facilitator role. Thank you."))
     return redirect("circles:detail", circle_id=circle_id)
 
 
@@ -215,9 +216,9 @@ def vote(request, circle_id):
         messages.error(request, str(exc))
         return redirect("circles:detail", circle_id=circle_id)
     if circle.status == Circle.Status.CLOSED:
-        messages.success(request, "Your vote is counted: the circle has closed.")
+        messages.success(request, gettext("Your vote is counted: the circle has closed."))
         return redirect("circles:mine")
-    messages.success(request, "Your vote is counted.")
+    messages.success(request, gettext("Your vote is counted."))
     return redirect("circles:detail", circle_id=circle_id)
 
 
@@ -231,7 +232,9 @@ def leave(request, circle_id):
         except CircleError as exc:
             messages.error(request, str(exc))
             return redirect("circles:detail", circle_id=circle_id)
-        messages.success(request, f"You left {membership.circle.name}. Take care.")
+        messages.success(
+            request, gettext("You left %(name)s. Take care.") % {"name": membership.circle.name}
+        )
         return redirect("circles:mine")
     return render(request, "circles/leave.html", {"circle": membership.circle})
 
@@ -262,12 +265,16 @@ def _respond(request, inv_id: int, action: str):
         if circle.status == Circle.Status.FORMING:
             messages.success(
                 request,
-                "You're in. The circle starts as soon as enough people accept; we'll tell you.",
+                gettext(
+                    "You're in. The circle starts as soon as enough people accept; we'll tell you."
+                ),
             )
         else:
-            messages.success(request, f"Welcome to {circle.name}.")
+            messages.success(request, gettext("Welcome to %(name)s.") % {"name": circle.name})
         return redirect("circles:detail", circle_id=circle.pk)
-    messages.success(request, "You declined. You stay on the waiting list for the next round.")
+    messages.success(
+        request, gettext("You declined. You stay on the waiting list for the next round.")
+    )
     return redirect("circles:mine")
 
 
@@ -278,7 +285,7 @@ def invitation(request, invitation_id):
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in ("accept", "decline"):
-            messages.error(request, "Choose accept or decline.")
+            messages.error(request, gettext("Choose accept or decline."))
             return redirect("circles:invitation", invitation_id=invitation_id)
         return _respond(request, invitation_id, action)
     return render(request, "circles/invitation.html", _invitation_context(inv))
@@ -295,12 +302,12 @@ def invitation_link(request, token):
         return redirect("circles:mine")
     if data["u"] != request.user.pk:
         messages.error(
-            request, "This invitation is for someone else. Log in as the person invited."
+            request, gettext("This invitation is for someone else. Log in as the person invited.")
         )
         return redirect("circles:mine")
     inv = selectors.invitation_for(request.user, data["i"])
     if inv is None:
-        messages.error(request, "That invitation does not exist.")
+        messages.error(request, gettext("That invitation does not exist."))
         return redirect("circles:mine")
     if request.method == "POST":
         return _respond(request, inv.pk, data["a"])

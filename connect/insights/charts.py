@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 WIDTH, HEIGHT = 400, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 14, 38
@@ -51,7 +52,7 @@ class Chart:
 
 def number(value: float | None, unit: str = "") -> str:
     if value is None:
-        return "not shown"
+        return gettext("not shown")
     if isinstance(value, float) and not value.is_integer():
         text = f"{value:,.1f}"
     else:
@@ -82,7 +83,7 @@ def render(chart: Chart, title: str, key: str) -> SafeString:
         body, height = _vertical(chart)
     title_id, desc_id = f"chart-{key}-title", f"chart-{key}-desc"
     names = ", ".join(s.name for s in chart.series)
-    desc = f"{names}. The table beside the chart has every value."
+    desc = gettext("%(names)s. The table beside the chart has every value.") % {"names": names}
     svg = (
         f'<svg class="chart chart-{escape(chart.kind)}" viewBox="0 0 {WIDTH} {height}" '
         f'role="img" aria-labelledby="{title_id} {desc_id}" xmlns="http://www.w3.org/2000/svg">'

@@ -1,18 +1,19 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .selectors import DEFAULT_WEEKS, MODES, PERIODS
 
 
 class HealthFilterForm(forms.Form):
     weeks = forms.TypedChoiceField(
-        label="Period", choices=list(PERIODS.items()), coerce=int, required=False
+        label=_("Period"), choices=list(PERIODS.items()), coerce=int, required=False
     )
     mode = forms.ChoiceField(
-        label="Mode",
+        label=_("Mode"),
         choices=[("", "In person and by video"), *MODES.items()],
         required=False,
     )
-    city = forms.ChoiceField(label="City", required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
 
     def __init__(self, *args, cities: list[str], **kwargs):
         super().__init__(*args, **kwargs)

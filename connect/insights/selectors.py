@@ -25,7 +25,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth, TruncWeek
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Mode as ProfileMode
 from accounts.models import Profile, User
@@ -38,10 +40,15 @@ from .aggregates import Median, Seconds
 from .charts import Chart, Series
 
 SMALL_CELL = 5  # fewer "felt heard" answers than this are never shown
-HIDDEN = "fewer than 5"
-PERIODS = {4: "Last 4 weeks", 12: "Last 12 weeks", 26: "Last 26 weeks", 52: "Last 52 weeks"}
+HIDDEN = _("fewer than 5")
+PERIODS = {
+    4: _("Last 4 weeks"),
+    12: _("Last 12 weeks"),
+    26: _("Last 26 weeks"),
+    52: _("Last 52 weeks"),
+}
 DEFAULT_WEEKS = 26
-MODES = {"in_person": "In person", "virtual": "By video"}
+MODES = {"in_person": _("In person"), "virtual": _("By video")}
 LAST_ROUNDS = 26  # rounds shown in the round charts
 REASON_ROUNDS = 8  # "why the last rounds left people unplaced"
 RETENTION_WEEKS = (4, 8, 12)
@@ -102,12 +109,22 @@ class Filters:
 
     def describe(self) -> str:
         if self.since is not None:
-            parts = [f"since the week of {self.week_starts[0]:%-d %B %Y}"]
+            day = formats.date_format(self.week_starts[0], pgettext("date format", "j F Y"))
+            parts = [gettext("since the week of %(day)s") % {"day": day}]
         else:
-            parts = [PERIODS.get(self.weeks, f"Last {self.weeks} weeks").lower()]
-        parts.append(MODES[self.mode].lower() if self.mode else "in person and by video")
-        parts.append(self.city if self.city else "every city")
-        return ", ".join(parts) + f" (weeks start on Monday, {self.zone})"
+            period = PERIODS.get(self.weeks) or gettext("Last %(weeks)s weeks") % {
+                "weeks": self.weeks
+            }
+            parts = [str(period).lower()]
+        parts.append(
+            str(MODES[self.mode]).lower() if self.mode else gettext("in person and by video")
+        )
+        parts.append(self.city if self.city else gettext("every city"))
+        return (
+            ", ".join(parts)
+            + " "
+            + gettext("(weeks start on Monday, %(zone)s)") % {"zone": self.zone}
+        )
 
 
 @dataclass
@@ -148,7 +165,7 @@ def _week_key(value) -> date:
 
 
 def week_label(day: date) -> str:
-    return f"{day.day} {day:%b}"
+    return formats.date_format(day, "j M")
 
 
 def _by_week(filters: Filters, rows, key: str = "week") -> dict[date, dict]:
@@ -158,18 +175,18 @@ def _by_week(filters: Filters, rows, key: str = "week") -> dict[date, dict]:
 # --- Waiting and matching -------------------------------------------------------
 
 WAIT_BUCKETS = [
-    (0, 0, "Not yet through a round"),
-    (1, 1, "1 round"),
-    (2, 3, "2–3 rounds"),
-    (4, 7, "4–7 rounds"),
-    (8, None, "8 rounds or more"),
+    (0, 0, _("Not yet through a round")),
+    (1, 1, _("1 round")),
+    (2, 3, _("2–3 rounds")),
+    (4, 7, _("4–7 rounds")),
+    (8, None, _("8 rounds or more")),
 ]
 
 
 def waiting_figure(f: Filters) -> Figure:
     """People waiting now, by how many matching rounds they have waited. 1 query."""
     buckets = {}
-    for i, (low, high, _) in enumerate(WAIT_BUCKETS):
+    for i, (low, high, _label) in enumerate(WAIT_BUCKETS):
         q = Q(waiting_rounds__gte=low)
         if high is not None:
             q &= Q(waiting_rounds__lte=high)
@@ -180,19 +197,19 @@ def waiting_figure(f: Filters) -> Figure:
         .aggregate(total=Count("pk"), median=Median("waiting_rounds"), **buckets)
     )
     counts = [agg[f"b{i}"] for i in range(len(WAIT_BUCKETS))]
-    labels = [label for _, _, label in WAIT_BUCKETS]
+    labels = [str(label) for _, _, label in WAIT_BUCKETS]
     return Figure(
         key="waiting",
-        title="People waiting now",
-        question="How many people are waiting for a circle, and for how many rounds.",
-        columns=["Rounds waited", "People"],
+        title=gettext("People waiting now"),
+        question=gettext("How many people are waiting for a circle, and for how many rounds."),
+        columns=[gettext("Rounds waited"), gettext("People")],
         rows=[[label, n] for label, n in zip(labels, counts, strict=True)],
-        chart=Chart("bars", tuple(labels), (Series("People", tuple(counts)),)),
+        chart=Chart("bars", tuple(labels), (Series(gettext("People"), tuple(counts)),)),
         facts=[
-            ("Waiting now", agg["total"]),
-            ("Median rounds waited", rounded(agg["median"])),
+            (gettext("Waiting now"), agg["total"]),
+            (gettext("Median rounds waited"), rounded(agg["median"])),
         ],
-        note="Now, whatever the period; matching rounds run weekly.",
+        note=gettext("Now, whatever the period; matching rounds run weekly."),
     )
 
 
@@ -220,8 +237,7 @@ def _rounds(f: Filters) -> list[Any]:
 
 
 def round_label(f: Filters, when: datetime) -> str:
-    local = when.astimezone(f.tz)
-    return f"{local.day} {local:%b}"
+    return formats.date_format(when.astimezone(f.tz), "j M")
 
 
 def rounds_figure(f: Filters, rounds: list[dict]) -> Figure:
@@ -245,38 +261,41 @@ def rounds_figure(f: Filters, rounds: list[dict]) -> Figure:
     ]
     return Figure(
         key="rounds",
-        title="Matching rounds",
+        title=gettext("Matching rounds"),
         question=(
-            "Circles formed per round, each round's placed share of the people it could "
-            "place, its quality against the engine's bound, and its time."
+            gettext(
+                "Circles formed per round, each round's placed share of the people it could "
+                "place, its quality against the engine's bound, and its time."
+            )
         ),
         columns=[
-            "Round",
-            "Seekers",
-            "New circles",
-            "Seats filled in open circles",
-            "Placeable",
-            "Placed",
-            "Placed % of placeable",
-            "Quality % of bound",
-            "Seconds",
+            gettext("Round"),
+            gettext("Seekers"),
+            gettext("New circles"),
+            gettext("Seats filled in open circles"),
+            gettext("Placeable"),
+            gettext("Placed"),
+            gettext("Placed % of placeable"),
+            gettext("Quality % of bound"),
+            gettext("Seconds"),
         ],
         rows=rows,
         chart=Chart(
             "lines",
             labels,
             (
-                Series("Placed % of placeable", tuple(placed_or_none)),
-                Series("Quality % of bound", tuple(quality)),
+                Series(gettext("Placed % of placeable"), tuple(placed_or_none)),
+                Series(gettext("Quality % of bound"), tuple(quality)),
             ),
             unit="%",
             max_value=100,
         ),
         facts=[
-            ("Rounds", len(rounds)),
-            ("New circles", sum(r["circles_proposed"] for r in rounds)),
+            (gettext("Rounds"), len(rounds)),
+            (gettext("New circles"), sum(r["circles_proposed"] for r in rounds)),
         ],
-        note=f"The last {LAST_ROUNDS} rounds of the period at most; all modes and cities.",
+        note=gettext("The last %(count)s rounds of the period at most; all modes and cities.")
+        % {"count": LAST_ROUNDS},
     )
 
 
@@ -286,14 +305,16 @@ def circles_formed_figure(f: Filters, rounds: list[dict]) -> Figure:
     top = tuple(r["top_ups"] for r in rounds)
     return Figure(
         key="circles-formed",
-        title="Circles formed per round",
-        question="New circles each round proposed, and open circles it filled seats in.",
-        columns=["Round", "New circles", "Open circles topped up"],
+        title=gettext("Circles formed per round"),
+        question=gettext("New circles each round proposed, and open circles it filled seats in."),
+        columns=[gettext("Round"), gettext("New circles"), gettext("Open circles topped up")],
         rows=[[label, n, t] for label, n, t in zip(labels, new, top, strict=True)],
         chart=Chart(
-            "bars", labels, (Series("New circles", new), Series("Open circles topped up", top))
+            "bars",
+            labels,
+            (Series(gettext("New circles"), new), Series(gettext("Open circles topped up"), top)),
         ),
-        note="All modes and cities.",
+        note=gettext("All modes and cities."),
     )
 
 
@@ -307,13 +328,16 @@ def reasons_figure(rounds: list[dict]) -> Figure:
     labels = tuple(reason[:1].upper() + reason[1:] for reason, _ in ordered)
     return Figure(
         key="unplaced",
-        title="Why people stayed waiting",
-        question=f"The matching engine's reasons in the last {REASON_ROUNDS} rounds.",
-        columns=["Reason", "People left waiting", "Share %"],
+        title=gettext("Why people stayed waiting"),
+        question=gettext("The matching engine's reasons in the last %(count)s rounds.")
+        % {"count": REASON_ROUNDS},
+        columns=[gettext("Reason"), gettext("People left waiting"), gettext("Share %")],
         rows=[[label, n, share(n, total)] for label, (_, n) in zip(labels, ordered, strict=True)],
-        chart=Chart("hbars", labels, (Series("People", tuple(n for _, n in ordered)),)),
-        facts=[("Left waiting", total)],
-        note="A person waiting several rounds is counted once per round. All modes and cities.",
+        chart=Chart("hbars", labels, (Series(gettext("People"), tuple(n for _, n in ordered)),)),
+        facts=[(gettext("Left waiting"), total)],
+        note=gettext(
+            "A person waiting several rounds is counted once per round. All modes and cities."
+        ),
     )
 
 
@@ -327,37 +351,43 @@ def invitations_figure(f: Filters) -> Figure:
         **{s.value: Count("pk", filter=Q(status=s)) for s in S},
     )
     decided = agg[S.ACCEPTED] + agg[S.DECLINED] + agg[S.EXPIRED]
-    answers = [("Accepted", S.ACCEPTED), ("Declined", S.DECLINED), ("Expired", S.EXPIRED)]
+    answers = [
+        (gettext("Accepted"), S.ACCEPTED),
+        (gettext("Declined"), S.DECLINED),
+        (gettext("Expired"), S.EXPIRED),
+    ]
     rates = [share(agg[s], decided) for _, s in answers]
     return Figure(
         key="invitations",
-        title="Invitations",
+        title=gettext("Invitations"),
         question=(
-            "Of the invitations answered or expired: the share accepted, declined "
-            "and left to expire."
+            gettext(
+                "Of the invitations answered or expired: the share accepted, declined "
+                "and left to expire."
+            )
         ),
-        columns=["Answer", "Invitations", "Rate %"],
+        columns=[gettext("Answer"), gettext("Invitations"), gettext("Rate %")],
         rows=[[label, agg[s], rate] for (label, s), rate in zip(answers, rates, strict=True)]
-        + [["Still waiting for an answer", agg[S.PENDING], None]],
+        + [[gettext("Still waiting for an answer"), agg[S.PENDING], None]],
         chart=Chart(
             "hbars",
             tuple(label for label, _ in answers),
-            (Series("Rate", tuple(rates)),),
+            (Series(gettext("Rate"), tuple(rates)),),
             unit="%",
             max_value=100,
         ),
-        facts=[("Sent", agg["sent"]), ("Acceptance rate", rates[0])],
+        facts=[(gettext("Sent"), agg["sent"]), (gettext("Acceptance rate"), rates[0])],
     )
 
 
 # --- Meeting ----------------------------------------------------------------------
 
 FIRST_MEETUP_BUCKETS = [
-    (0, 7, "Within a week"),
-    (7, 14, "1–2 weeks"),
-    (14, 28, "2–4 weeks"),
-    (28, 56, "1–2 months"),
-    (56, None, "2 months or more"),
+    (0, 7, _("Within a week")),
+    (7, 14, _("1–2 weeks")),
+    (14, 28, _("2–4 weeks")),
+    (28, 56, _("1–2 months")),
+    (56, None, _("2 months or more")),
 ]
 
 
@@ -376,7 +406,7 @@ def first_meetup_figure(f: Filters) -> Figure:
         .annotate(days=Seconds(F("first_at"), F("date_joined")) / 86400.0)
     )
     buckets = {}
-    for i, (low, high, _) in enumerate(FIRST_MEETUP_BUCKETS):
+    for i, (low, high, _label) in enumerate(FIRST_MEETUP_BUCKETS):
         q = Q(first_at__isnull=False, days__gte=low)
         if high is not None:
             q &= Q(days__lt=high)
@@ -388,21 +418,26 @@ def first_meetup_figure(f: Filters) -> Figure:
         **buckets,
     )
     counts = [agg[f"b{i}"] for i in range(len(FIRST_MEETUP_BUCKETS))]
-    labels = [label for _, _, label in FIRST_MEETUP_BUCKETS]
+    labels = [str(label) for _, _, label in FIRST_MEETUP_BUCKETS]
     not_yet = agg["joined"] - agg["met"]
     return Figure(
         key="first-meetup",
-        title="From sign-up to a first meetup",
-        question="How long people who signed up in the period took to attend their first meetup.",
-        columns=["Time to first meetup", "People"],
-        rows=[[label, n] for label, n in zip(labels, counts, strict=True)] + [["Not yet", not_yet]],
-        chart=Chart("bars", tuple(labels), (Series("People", tuple(counts)),)),
+        title=gettext("From sign-up to a first meetup"),
+        question=gettext(
+            "How long people who signed up in the period took to attend their first meetup."
+        ),
+        columns=[gettext("Time to first meetup"), gettext("People")],
+        rows=[[label, n] for label, n in zip(labels, counts, strict=True)]
+        + [[gettext("Not yet"), not_yet]],
+        chart=Chart("bars", tuple(labels), (Series(gettext("People"), tuple(counts)),)),
         facts=[
-            ("Signed up", agg["joined"]),
-            ("Attended a meetup", agg["met"]),
-            ("Median days", rounded(agg["median"])),
+            (gettext("Signed up"), agg["joined"]),
+            (gettext("Attended a meetup"), agg["met"]),
+            (gettext("Median days"), rounded(agg["median"])),
         ],
-        note="Attended means checked in. The mode and city are those of the person's profile.",
+        note=gettext(
+            "Attended means checked in. The mode and city are those of the person's profile."
+        ),
     )
 
 
@@ -437,21 +472,33 @@ def attendance_figure(f: Filters) -> Figure:
     labels = tuple(week_label(w) for w in weeks)
     return Figure(
         key="attendance",
-        title="Meetup attendance against RSVPs",
-        question="Each week: people who said they would come, and people who checked in.",
-        columns=["Week of", "Said yes", "Checked in", "Checked in % of yes"],
+        title=gettext("Meetup attendance against RSVPs"),
+        question=gettext("Each week: people who said they would come, and people who checked in."),
+        columns=[
+            gettext("Week of"),
+            gettext("Said yes"),
+            gettext("Checked in"),
+            gettext("Checked in % of yes"),
+        ],
         rows=[
             [label, y, a, share(a, y)] for label, y, a in zip(labels, yes, attended, strict=True)
         ],
         chart=Chart(
-            "bars", labels, (Series("Said yes", tuple(yes)), Series("Checked in", tuple(attended)))
+            "bars",
+            labels,
+            (
+                Series(gettext("Said yes"), tuple(yes)),
+                Series(gettext("Checked in"), tuple(attended)),
+            ),
         ),
         facts=[
-            ("Said yes", sum(yes)),
-            ("Checked in", sum(attended)),
-            ("Checked in % of yes", share(sum(attended), sum(yes))),
+            (gettext("Said yes"), sum(yes)),
+            (gettext("Checked in"), sum(attended)),
+            (gettext("Checked in % of yes"), share(sum(attended), sum(yes))),
         ],
-        note="People who came without saying yes count as checked in, so the share can pass 100%.",
+        note=gettext(
+            "People who came without saying yes count as checked in, so the share can pass 100%."
+        ),
     )
 
 
@@ -481,28 +528,39 @@ def retention_figure(f: Filters) -> Figure:
         .annotate(**aggs)
         .order_by("month")
     )
-    labels = tuple(f"{c['month']:%b %Y}" for c in cohorts)
+    labels = tuple(formats.date_format(c["month"], "M Y") for c in cohorts)
     shares = {w: tuple(share(c[f"met{w}"], c[f"old{w}"]) for c in cohorts) for w in RETENTION_WEEKS}
     rows = []
     for i, (label, c) in enumerate(zip(labels, cohorts, strict=True)):
         rows.append([label, c["formed"], *(shares[w][i] for w in RETENTION_WEEKS)])
     return Figure(
         key="retention",
-        title="Circles still meeting",
+        title=gettext("Circles still meeting"),
         question=(
-            "Of the circles formed each month, the share still meeting 4, 8 and 12 weeks later."
+            gettext(
+                "Of the circles formed each month, the share still meeting 4, 8 and 12 weeks later."
+            )
         ),
-        columns=["Formed in", "Circles", *(f"Meeting after {w} weeks %" for w in RETENTION_WEEKS)],
+        columns=[
+            gettext("Formed in"),
+            gettext("Circles"),
+            *(gettext("Meeting after %(weeks)s weeks %%") % {"weeks": w} for w in RETENTION_WEEKS),
+        ],
         rows=rows,
         chart=Chart(
             "bars",
             labels,
-            tuple(Series(f"After {w} weeks", shares[w]) for w in RETENTION_WEEKS),
+            tuple(
+                Series(gettext("After %(weeks)s weeks") % {"weeks": w}, shares[w])
+                for w in RETENTION_WEEKS
+            ),
             unit="%",
             max_value=100,
         ),
-        facts=[("Circles formed", sum(c["formed"] for c in cohorts))],
-        note="Still meeting: a meetup at or after that week. Empty where it is too soon to tell.",
+        facts=[(gettext("Circles formed"), sum(c["formed"] for c in cohorts))],
+        note=gettext(
+            "Still meeting: a meetup at or after that week. Empty where it is too soon to tell."
+        ),
     )
 
 
@@ -517,14 +575,15 @@ def suppress(counts: dict[str, int]) -> dict[str, int | str]:
     would give it away)."""
     total = sum(counts.values())
     if total < SMALL_CELL:
-        return {"total": HIDDEN, **{k: HIDDEN for k in counts}}
+        hidden_text = str(HIDDEN)
+        return {"total": hidden_text, **{k: hidden_text for k in counts}}
     hidden = {k for k, n in counts.items() if n < SMALL_CELL}
     if len(hidden) == 1:
         rest = sorted((n, k) for k, n in counts.items() if k not in hidden)
         if rest:
             hidden.add(rest[0][1])
     shown: dict[str, int | str] = {"total": total}
-    shown.update({k: (HIDDEN if k in hidden else n) for k, n in counts.items()})
+    shown.update({k: (str(HIDDEN) if k in hidden else n) for k, n in counts.items()})
     return shown
 
 
@@ -554,32 +613,43 @@ def heard_figure(f: Filters) -> Figure:
         yes_share.append(share(yes, sum(counts.values())) if isinstance(yes, int) else None)
         rows.append([label, shown["total"], *(shown[h] for h in HEARD)])
     overall = suppress({h: totals[h] for h in HEARD})
-    rows.append(["Whole period", overall["total"], *(overall[h] for h in HEARD)])
+    rows.append([gettext("Whole period"), overall["total"], *(overall[h] for h in HEARD)])
     overall_yes = overall["yes"]
     return Figure(
         key="heard",
-        title="Did people feel heard?",
-        question="The private answer after each meetup, counted by week, never per person.",
-        columns=["Week of", "Answers", "Yes", "Somewhat", "No"],
+        title=gettext("Did people feel heard?"),
+        question=gettext(
+            "The private answer after each meetup, counted by week, never per person."
+        ),
+        columns=[
+            gettext("Week of"),
+            gettext("Answers"),
+            gettext("Yes"),
+            gettext("Somewhat"),
+            gettext("No"),
+        ],
         rows=rows,
         chart=Chart(
             "lines",
             labels,
-            (Series("Felt heard (yes) %", tuple(yes_share)),),
+            (Series(gettext("Felt heard (yes) %"), tuple(yes_share)),),
             unit="%",
             max_value=100,
         ),
         facts=[
             (
-                "Felt heard (yes) %",
+                gettext("Felt heard (yes) %"),
                 share(overall_yes, sum(totals.values()))
                 if isinstance(overall_yes, int)
-                else HIDDEN,
+                else str(HIDDEN),
             )
         ],
         note=(
-            f"Counts under {SMALL_CELL} are hidden, and a second count with them when one alone "
-            "would be given away by the total."
+            gettext(
+                "Counts under %(count)s are hidden, and a second count with them when one alone "
+                "would be given away by the total."
+            )
+            % {"count": SMALL_CELL}
         ),
     )
 
@@ -620,24 +690,30 @@ def safety_figure(f: Filters) -> Figure:
     raised = tuple(alerts_by_week.get(w, {}).get("n", 0) for w in weeks)
     return Figure(
         key="safety",
-        title="Reports and crisis alerts",
-        question="Reports opened and crisis alerts raised each week, and how fast people acted.",
-        columns=["Week of", "Reports opened", "Crisis alerts"],
+        title=gettext("Reports and crisis alerts"),
+        question=gettext(
+            "Reports opened and crisis alerts raised each week, and how fast people acted."
+        ),
+        columns=[gettext("Week of"), gettext("Reports opened"), gettext("Crisis alerts")],
         rows=[[label, o, c] for label, o, c in zip(labels, opened, raised, strict=True)],
         chart=Chart(
-            "bars", labels, (Series("Reports opened", opened), Series("Crisis alerts", raised))
+            "bars",
+            labels,
+            (Series(gettext("Reports opened"), opened), Series(gettext("Crisis alerts"), raised)),
         ),
         facts=[
-            ("Reports opened", r["opened"]),
-            ("Reports still open", r["still_open"]),
-            ("Median hours to first moderator action", rounded(_hours(r["median"]))),
-            ("Crisis alerts", a["raised"]),
-            ("Alerts not yet acknowledged", a["open"]),
-            ("Median minutes to acknowledge", rounded(_minutes(a["median"]))),
+            (gettext("Reports opened"), r["opened"]),
+            (gettext("Reports still open"), r["still_open"]),
+            (gettext("Median hours to first moderator action"), rounded(_hours(r["median"]))),
+            (gettext("Crisis alerts"), a["raised"]),
+            (gettext("Alerts not yet acknowledged"), a["open"]),
+            (gettext("Median minutes to acknowledge"), rounded(_minutes(a["median"]))),
         ],
         note=(
-            "Reports: every mode and city (a report is about a person, a message, a "
-            "circle or a meetup)."
+            gettext(
+                "Reports: every mode and city (a report is about a person, a message, a "
+                "circle or a meetup)."
+            )
         ),
     )
 
@@ -690,23 +766,34 @@ def blocks_and_leaves_figure(f: Filters) -> Figure:
     l100 = [share(n, members) for n in left]
     return Figure(
         key="blocks-leaves",
-        title="Blocks and leaves per 100 members",
-        question="People blocking someone and members leaving their circle, each week.",
-        columns=["Week of", "Blocks", "Leaves", "Blocks per 100 members", "Leaves per 100 members"],
+        title=gettext("Blocks and leaves per 100 members"),
+        question=gettext("People blocking someone and members leaving their circle, each week."),
+        columns=[
+            gettext("Week of"),
+            gettext("Blocks"),
+            gettext("Leaves"),
+            gettext("Blocks per 100 members"),
+            gettext("Leaves per 100 members"),
+        ],
         rows=[[label, *vals] for label, *vals in zip(labels, b, left, b100, l100, strict=True)],
         chart=Chart(
             "lines",
             labels,
-            (Series("Blocks per 100", tuple(b100)), Series("Leaves per 100", tuple(l100))),
+            (
+                Series(gettext("Blocks per 100"), tuple(b100)),
+                Series(gettext("Leaves per 100"), tuple(l100)),
+            ),
         ),
         facts=[
-            ("Members in the period", members),
-            ("Blocks per 100 members", share(sum(b), members)),
-            ("Leaves per 100 members", share(sum(left), members)),
+            (gettext("Members in the period"), members),
+            (gettext("Blocks per 100 members"), share(sum(b), members)),
+            (gettext("Leaves per 100 members"), share(sum(left), members)),
         ],
         note=(
-            "Per 100 people who were members at any time in the period. A block's mode "
-            "and city are the blocker's."
+            gettext(
+                "Per 100 people who were members at any time in the period. A block's mode "
+                "and city are the blocker's."
+            )
         ),
     )
 
@@ -725,9 +812,9 @@ def city_choices() -> list[str]:
 
 
 def cache_key(f: Filters) -> str:
-    """One cache entry per choice of filters (and zone): the figures are the same for
-    every moderator who chose them."""
-    parts = (f.weeks, f.mode, f.city.casefold(), f.zone, f.since)
+    """One cache entry per choice of filters (and zone and language): the figures are
+    the same for every moderator who chose them and reads the page in that language."""
+    parts = (f.weeks, f.mode, f.city.casefold(), f.zone, f.since, translation.get_language())
     return "insights:v1:" + ":".join(str(part) for part in parts)
 
 
@@ -802,7 +889,7 @@ def circle_health(circle_id: int, now: datetime, zone: str = "UTC") -> CircleHea
         .values("starts_at", "going", "came", "answers", "heard")[:CIRCLE_MEETUPS]
     )
     meetups.reverse()
-    labels = tuple(f"{m['starts_at'].astimezone(tz):%-d %b}" for m in meetups)
+    labels = tuple(formats.date_format(m["starts_at"].astimezone(tz), "j M") for m in meetups)
     heard = [
         share(m["heard"], m["answers"]) if m["answers"] >= FACILITATOR_MIN_ANSWERS else None
         for m in meetups
@@ -813,17 +900,27 @@ def circle_health(circle_id: int, now: datetime, zone: str = "UTC") -> CircleHea
             label,
             m["going"],
             m["came"],
-            h if h is not None else f"fewer than {FACILITATOR_MIN_ANSWERS} answers",
+            h
+            if h is not None
+            else gettext("fewer than %(count)s answers") % {"count": FACILITATOR_MIN_ANSWERS},
         ]
         for label, m, h in zip(labels, meetups, heard, strict=True)
     ]
     return CircleHealth(
-        columns=["Meetup", "Said yes", "Came", "Felt heard (yes) %"],
+        columns=[
+            gettext("Meetup"),
+            gettext("Said yes"),
+            gettext("Came"),
+            gettext("Felt heard (yes) %"),
+        ],
         rows=rows,
         chart=Chart(
             "bars",
             labels,
-            (Series("Said yes", tuple(m["going"] for m in meetups)), Series("Came", tuple(came))),
+            (
+                Series(gettext("Said yes"), tuple(m["going"] for m in meetups)),
+                Series(gettext("Came"), tuple(came)),
+            ),
         ),
         attendance_dropped=attendance_dropped(came),
         meetups=len(meetups),

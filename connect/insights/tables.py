@@ -3,6 +3,7 @@ cells; the template language took most of the page's time drawing them)."""
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 
 def cell(value) -> str:
@@ -27,7 +28,8 @@ def table_html(columns: list[str], rows: list[list], caption: str, caption_id: s
         cells = "".join(f"<td>{escape(cell(v))}</td>" for v in rest)
         body.append(f'<tr><th scope="row">{escape(cell(first))}</th>{cells}</tr>')
     if not rows:
-        body.append(f'<tr><td colspan="{len(columns)}">No data for this period.</td></tr>')
+        no_data = escape(gettext("No data for this period."))
+        body.append(f'<tr><td colspan="{len(columns)}">{no_data}</td></tr>')
     html = (
         f'<table><caption id="{escape(caption_id)}">{escape(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

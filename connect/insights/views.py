@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from connect.access import answers_access_denied
@@ -51,7 +52,10 @@ def _panels(filters: selectors.Filters):
             figure,
             charts.render(figure.chart, figure.title, figure.key) if figure.chart else "",
             tables.table_html(
-                figure.columns, figure.rows, f"{figure.title} (table)", f"{figure.key}-caption"
+                figure.columns,
+                figure.rows,
+                gettext("%(title)s (table)") % {"title": figure.title},
+                f"{figure.key}-caption",
             ),
         )
         for figure in figures

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event, vRecur
 
 from . import recurrence
@@ -36,14 +37,16 @@ def _calendar(name: str) -> Calendar:
 
 def _describe(event: Event, series, url: str) -> None:
     event.add("summary", series.title)
-    lines = [f"{series.circle.name} on Connect (peer support, not therapy)."]
+    lines = [
+        gettext("%(name)s on Connect (peer support, not therapy).") % {"name": series.circle.name}
+    ]
     if series.agenda:
         lines.append(series.agenda)
     if series.mode == Mode.IN_PERSON:
         event.add("location", f"{series.venue_name}, {series.venue_address}")
     else:
         event.add("location", series.video_url)
-        lines.append(f"Video link: {series.video_url}")
+        lines.append(gettext("Video link: %(url)s") % {"url": series.video_url})
     lines.append(url)
     event.add("description", "\n\n".join(lines))
     event.add("url", url)
@@ -122,7 +125,7 @@ def series_calendar(series, occurrences) -> bytes:
 
 def feed_calendar(user, occurrences) -> bytes:
     """A person's private feed: one VEVENT per occurrence, in the series' zone."""
-    cal = _calendar("Connect meetups")
+    cal = _calendar(gettext("Connect meetups"))
     stamp = timezone.now()
     for occ in occurrences:
         series = occ.series

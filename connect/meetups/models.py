@@ -11,20 +11,21 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from connect.circles.models import Circle
 
 
 class Mode(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIRTUAL = "virtual", "By video"
+    IN_PERSON = "in_person", _("In person")
+    VIRTUAL = "virtual", _("By video")
 
 
 class Frequency(models.TextChoices):
-    ONCE = "once", "Just once"
-    WEEKLY = "weekly", "Every week"
-    BIWEEKLY = "biweekly", "Every two weeks"
-    MONTHLY = "monthly", "Every month (same weekday, e.g. the 2nd Tuesday)"
+    ONCE = "once", _("Just once")
+    WEEKLY = "weekly", _("Every week")
+    BIWEEKLY = "biweekly", _("Every two weeks")
+    MONTHLY = "monthly", _("Every month (same weekday, e.g. the 2nd Tuesday)")
 
 
 class MeetupSeries(models.Model):
@@ -77,9 +78,9 @@ class MeetupSeries(models.Model):
 
 class Occurrence(models.Model):
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        MOVED = "moved", "Moved"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        MOVED = "moved", _("Moved")
+        CANCELLED = "cancelled", _("Cancelled")
 
     series = models.ForeignKey(MeetupSeries, on_delete=models.CASCADE, related_name="occurrences")
     # Denormalised for cheap per-circle listing and permission checks.
@@ -118,9 +119,9 @@ class Occurrence(models.Model):
 
 class RSVP(models.Model):
     class Answer(models.TextChoices):
-        YES = "yes", "Yes, I'll come"
-        MAYBE = "maybe", "Maybe"
-        NO = "no", "No, I can't make it"
+        YES = "yes", _("Yes, I'll come")
+        MAYBE = "maybe", _("Maybe")
+        NO = "no", _("No, I can't make it")
 
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="rsvps")
     user = models.ForeignKey(
@@ -178,9 +179,9 @@ class Feedback(models.Model):
     """
 
     class Heard(models.TextChoices):
-        YES = "yes", "Yes"
-        SOMEWHAT = "somewhat", "Somewhat"
-        NO = "no", "No"
+        YES = "yes", _("Yes")
+        SOMEWHAT = "somewhat", _("Somewhat")
+        NO = "no", _("No")
 
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="feedback")
     user = models.ForeignKey(
@@ -205,10 +206,10 @@ class MeetupPreference(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meetup_preference"
     )
-    remind_24h = models.BooleanField("Remind me a day before", default=True)
-    remind_1h = models.BooleanField("Remind me an hour before", default=True)
+    remind_24h = models.BooleanField(_("Remind me a day before"), default=True)
+    remind_1h = models.BooleanField(_("Remind me an hour before"), default=True)
     # Stepping back: no reminders and no "we missed you" notes.
-    paused = models.BooleanField("Pause meetup reminders and check-ins for now", default=False)
+    paused = models.BooleanField(_("Pause meetup reminders and check-ins for now"), default=False)
 
     def __str__(self):
         return f"meetup preferences of {self.user_id}"
@@ -222,10 +223,10 @@ class NoticeLog(models.Model):
     """
 
     class Kind(models.TextChoices):
-        REMIND_24H = "24h", "Reminder a day before"
-        REMIND_1H = "1h", "Reminder an hour before"
-        CANCELLED = "cancelled", "Cancellation"
-        MISSED_YOU = "missed_you", "We missed you"
+        REMIND_24H = "24h", _("Reminder a day before")
+        REMIND_1H = "1h", _("Reminder an hour before")
+        CANCELLED = "cancelled", _("Cancellation")
+        MISSED_YOU = "missed_you", _("We missed you")
 
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="notices")
     user = models.ForeignKey(

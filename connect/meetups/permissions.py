@@ -13,6 +13,7 @@ Each ``access_*`` helper returns what was asked for or raises
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import has_agreed
 from connect.access import AGREEMENTS_FIRST, AccessDenied, forbidden, not_found, valid_id
@@ -22,9 +23,9 @@ from connect.safety.selectors import is_suspended
 
 from .models import MeetupSeries, Occurrence
 
-NO_CIRCLE = "No such circle."
-NO_MEETUP = "No such meetup."
-SUSPENDED = "Your account is suspended, so you can't take part in meetups right now."
+NO_CIRCLE = _("No such circle.")
+NO_MEETUP = _("No such meetup.")
+SUSPENDED = _("Your account is suspended, so you can't take part in meetups right now.")
 
 
 def can_schedule(membership: Membership | None) -> bool:
@@ -77,7 +78,7 @@ def access_circle_to_schedule(user, circle_id, *, acting: bool = True) -> Member
         access_participant(user)
     membership = access_circle_meetups(user, circle_id)
     if not can_schedule(membership):
-        raise not_found("Scheduling is not open to you in this circle.")
+        raise not_found(_("Scheduling is not open to you in this circle."))
     return membership
 
 

@@ -18,11 +18,14 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from connect.circles.language import notify_in_language
 from connect.circles.models import Membership
 from connect.notifications.enqueue import task_enqueue_on_commit
 from connect.notifications.models import Kind
-from connect.notifications.services import notify
 
 from . import recurrence
 from .models import RSVP, CheckIn, Feedback, FeedToken, MeetupSeries, Occurrence
@@ -38,7 +41,7 @@ from .selectors import (
 )
 
 CHECK_IN_WINDOW = timedelta(days=7)
-OUT_OF_WINDOW = "Pick a date from today up to two years ahead."
+OUT_OF_WINDOW = _("Pick a date from today up to two years ahead.")
 
 
 class MeetupError(Exception):
@@ -73,9 +76,14 @@ def _member_ids(circle_id: int) -> list[int]:
 def _notify_members(circle_id, kind, title, body, url, exclude=()):
     from django.contrib.auth import get_user_model
 
-    users = get_user_model().objects.filter(pk__in=_member_ids(circle_id)).exclude(pk__in=exclude)
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=_member_ids(circle_id))
+        .exclude(pk__in=exclude)
+        .select_related("profile")
+    )
     for person in users:
-        notify(person, kind, title, body, url)
+        notify_in_language(person, kind, title, body, url)
 
 
 def _materialise(series: MeetupSeries, keep_before: datetime | None = None) -> None:
@@ -128,8 +136,8 @@ def schedule_series(circle, by, **fields) -> MeetupSeries:
     _notify_members(
         circle.pk,
         Kind.MEETUP,
-        f"New meetup: {series.title}",
-        f"{circle.name} has a new meetup. Open it to RSVP.",
+        format_lazy(_("New meetup: {title}"), title=series.title),
+        format_lazy(_("{name} has a new meetup. Open it to RSVP."), name=circle.name),
         reverse("meetups:detail", args=[first.pk]),
         exclude=[by.pk],
     )
@@ -143,7 +151,7 @@ def edit_series(series: MeetupSeries, by, **fields) -> MeetupSeries:
     Future untouched occurrences whose instant is no longer in the rule are
     removed (with their RSVPs; members are told to RSVP again).
     """
-    series, _ = access_series_to_manage(by, series.pk, acting=True, lock=True)
+    series, _membership = access_series_to_manage(by, series.pk, acting=True, lock=True)
     for name, value in fields.items():
         setattr(series, name, value)
     series.sequence += 1
@@ -154,8 +162,8 @@ def edit_series(series: MeetupSeries, by, **fields) -> MeetupSeries:
         _notify_members(
             series.circle_id,
             Kind.MEETUP,
-            f"Meetup changed: {series.title}",
-            "The details of upcoming meetups changed. Please check the time and your RSVP.",
+            format_lazy(_("Meetup changed: {title}"), title=series.title),
+            _("The details of upcoming meetups changed. Please check the time and your RSVP."),
             reverse("meetups:detail", args=[first.pk]),
             exclude=[by.pk],
         )
@@ -165,7 +173,7 @@ def edit_series(series: MeetupSeries, by, **fields) -> MeetupSeries:
 @transaction.atomic
 def cancel_occurrence(occurrence: Occurrence, by) -> Occurrence:
     """Cancel one occurrence; the others stay. Members get a cancellation notice."""
-    occurrence, _ = access_occurrence_to_manage(by, occurrence.pk, acting=True, lock=True)
+    occurrence, _membership = access_occurrence_to_manage(by, occurrence.pk, acting=True, lock=True)
     if occurrence.is_cancelled:
         return occurrence
     occurrence.status = Occurrence.Status.CANCELLED
@@ -181,14 +189,14 @@ def cancel_occurrence(occurrence: Occurrence, by) -> Occurrence:
 @transaction.atomic
 def move_occurrence(occurrence: Occurrence, by, new_date: date, new_time: time) -> Occurrence:
     """Move one occurrence to another local date/time (in the series' zone)."""
-    occurrence, _ = access_occurrence_to_manage(by, occurrence.pk, acting=True, lock=True)
+    occurrence, _membership = access_occurrence_to_manage(by, occurrence.pk, acting=True, lock=True)
     if occurrence.is_cancelled:
-        raise MeetupError("A cancelled meetup can't be moved.")
+        raise MeetupError(gettext("A cancelled meetup can't be moved."))
     _require_in_window(new_date)
     series = occurrence.series
     start = recurrence.to_utc(datetime.combine(new_date, new_time), series.timezone)
     if start <= timezone.now():
-        raise MeetupError("Pick a time that hasn't passed yet.")
+        raise MeetupError(gettext("Pick a time that hasn't passed yet."))
     occurrence.starts_at = start
     occurrence.ends_at = start + recurrence.duration(series.duration_minutes)
     occurrence.status = Occurrence.Status.MOVED
@@ -199,8 +207,8 @@ def move_occurrence(occurrence: Occurrence, by, new_date: date, new_time: time) 
     _notify_members(
         series.circle_id,
         Kind.MEETUP,
-        f"Meetup moved: {series.title}",
-        "One meetup has a new time. Please check it and your RSVP.",
+        format_lazy(_("Meetup moved: {title}"), title=series.title),
+        _("One meetup has a new time. Please check it and your RSVP."),
         reverse("meetups:detail", args=[occurrence.pk]),
         exclude=[by.pk],
     )
@@ -224,12 +232,14 @@ def _promote_waitlist(occurrence: Occurrence) -> RSVP | None:
         first.waitlisted = False
         first.waitlisted_at = None
         first.save(update_fields=["waitlisted", "waitlisted_at", "updated_at"])
-        notify(
+        notify_in_language(
             first.user,
             Kind.MEETUP,
-            f"A place opened up: {occurrence.series.title}",
-            "You were on the waiting list and now have a place. "
-            "If you can't come any more, change your RSVP so the next person can.",
+            format_lazy(_("A place opened up: {title}"), title=occurrence.series.title),
+            _(
+                "You were on the waiting list and now have a place. "
+                "If you can't come any more, change your RSVP so the next person can."
+            ),
             reverse("meetups:detail", args=[occurrence.pk]),
         )
         promoted = first
@@ -239,13 +249,13 @@ def _promote_waitlist(occurrence: Occurrence) -> RSVP | None:
 @transaction.atomic
 def rsvp(occurrence: Occurrence, user, answer: str) -> RSVP:
     """Answer yes / maybe / no. A "yes" beyond the capacity joins the waiting list."""
-    occurrence, _ = access_occurrence(user, occurrence.pk, acting=True, lock=True)
+    occurrence, _membership = access_occurrence(user, occurrence.pk, acting=True, lock=True)
     if answer not in RSVP.Answer.values:
-        raise MeetupError("Choose yes, maybe or no.")
+        raise MeetupError(gettext("Choose yes, maybe or no."))
     if occurrence.is_cancelled:
-        raise MeetupError("This meetup was cancelled.")
+        raise MeetupError(gettext("This meetup was cancelled."))
     if occurrence.starts_at <= timezone.now():
-        raise MeetupError("This meetup has already started.")
+        raise MeetupError(gettext("This meetup has already started."))
 
     current = RSVP.objects.filter(occurrence=occurrence, user=user).first()
     was_going = current is not None and current.is_going
@@ -264,7 +274,9 @@ def rsvp(occurrence: Occurrence, user, answer: str) -> RSVP:
         }
     else:
         values = {"answer": answer, "waitlisted": False, "waitlisted_at": None}
-    result, _ = RSVP.objects.update_or_create(occurrence=occurrence, user=user, defaults=values)
+    result, _created = RSVP.objects.update_or_create(
+        occurrence=occurrence, user=user, defaults=values
+    )
     if was_going and answer != RSVP.Answer.YES:
         _promote_waitlist(occurrence)
     return result
@@ -298,10 +310,10 @@ def check_in_open(occurrence: Occurrence, now=None) -> bool:
 @transaction.atomic
 def check_in(occurrence: Occurrence, user, heard: str = "", note: str = "") -> CheckIn:
     """Mark that ``user`` was there, with the optional private "felt heard" answer."""
-    occurrence, _ = access_occurrence(user, occurrence.pk, acting=True)
+    occurrence, _membership = access_occurrence(user, occurrence.pk, acting=True)
     if not check_in_open(occurrence):
-        raise MeetupError("Check-in opens when the meetup starts and closes a week after.")
-    checkin, _ = CheckIn.objects.get_or_create(occurrence=occurrence, user=user)
+        raise MeetupError(gettext("Check-in opens when the meetup starts and closes a week after."))
+    checkin, _created = CheckIn.objects.get_or_create(occurrence=occurrence, user=user)
     if heard:
         Feedback.objects.update_or_create(
             occurrence=occurrence, user=user, defaults={"heard": heard, "note": note.strip()}

@@ -17,11 +17,15 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
+from connect.circles.language import notify_in_language
 from connect.circles.models import Membership
 from connect.notifications.models import Kind
-from connect.notifications.services import notify
 
 from .models import RSVP, CheckIn, MeetupPreference, NoticeLog, Occurrence
 from .selectors import has_video_room
@@ -43,16 +47,23 @@ def _claim_and_notify(occurrence, user, kind, title, body, url) -> bool:
     try:
         with transaction.atomic():
             NoticeLog.objects.create(occurrence=occurrence, user=user, kind=kind)
-            notify(user, Kind.REMINDER if kind in ("24h", "1h") else Kind.MEETUP, title, body, url)
+            notify_in_language(
+                user, Kind.REMINDER if kind in ("24h", "1h") else Kind.MEETUP, title, body, url
+            )
     except IntegrityError:
         return False
     return True
 
 
-def _local(occurrence, user) -> str:
-    """The meetup's start in the person's own zone, for the notice text."""
+def _local_text(occurrence, user) -> str:
     tz_name = getattr(getattr(user, "profile", None), "timezone", "") or "UTC"
-    return occurrence.starts_at.astimezone(ZoneInfo(tz_name)).strftime("%A %-d %B, %H:%M %Z")
+    local = occurrence.starts_at.astimezone(ZoneInfo(tz_name))
+    return formats.date_format(local, pgettext("date format", "l j F, H:i T"))
+
+
+# The meetup's start in the person's own zone, for the notice text: worded
+# when the notice is, in the person's language.
+_local = lazy(_local_text, str)
 
 
 def _members(circle_id):
@@ -95,14 +106,24 @@ def send_due_reminders() -> int:
                 .values_list("user_id", flat=True)
             )
             url = reverse("meetups:detail", args=[occurrence.pk])
-            video = ""
+            video: object = ""
             if has_video_room(occurrence):
                 room = reverse("video:room", args=[occurrence.pk])
-                video = (
-                    f" Join the video (members only, never recorded; it opens 10 minutes "
-                    f"before): {settings.SITE_URL}{room}"
+                video = format_lazy(
+                    " {}",
+                    format_lazy(
+                        _(
+                            "Join the video (members only, never recorded; it opens 10 minutes "
+                            "before): {url}"
+                        ),
+                        url=f"{settings.SITE_URL}{room}",
+                    ),
                 )
-            when = "tomorrow" if kind == NoticeLog.Kind.REMIND_24H else "in an hour"
+            title = (
+                _("Reminder: {title} tomorrow")
+                if kind == NoticeLog.Kind.REMIND_24H
+                else _("Reminder: {title} in an hour")
+            )
             for user in people:
                 if user.pk in declined or user.pk in opted_out:
                     continue
@@ -110,9 +131,19 @@ def send_due_reminders() -> int:
                     occurrence,
                     user,
                     kind,
-                    f"Reminder: {occurrence.series.title} {when}",
-                    f"{occurrence.circle.name} meets {_local(occurrence, user)}. "
-                    f"If you can't come, change your RSVP so others know.{video}",
+                    format_lazy(title, title=occurrence.series.title),
+                    format_lazy(
+                        "{}{}",
+                        format_lazy(
+                            _(
+                                "{name} meets {when}. "
+                                "If you can't come, change your RSVP so others know."
+                            ),
+                            name=occurrence.circle.name,
+                            when=_local(occurrence, user),
+                        ),
+                        video,
+                    ),
                     url,
                 ):
                     sent += 1
@@ -143,9 +174,15 @@ def send_cancellation(self, occurrence_id: int) -> int:
             occurrence,
             user,
             NoticeLog.Kind.CANCELLED,
-            f"Cancelled: {occurrence.series.title}",
-            f"The {occurrence.circle.name} meetup on {_local(occurrence, user)} is cancelled. "
-            "Other meetups of the series are not affected.",
+            format_lazy(_("Cancelled: {title}"), title=occurrence.series.title),
+            format_lazy(
+                _(
+                    "The {name} meetup on {when} is cancelled. "
+                    "Other meetups of the series are not affected."
+                ),
+                name=occurrence.circle.name,
+                when=_local(occurrence, user),
+            ),
             url,
         ):
             sent += 1
@@ -209,11 +246,13 @@ def send_missed_you_notes() -> int:
                 occurrence,
                 membership.user,
                 NoticeLog.Kind.MISSED_YOU,
-                f"We missed you at {occurrence.circle.name}",
-                "We noticed you haven't made the last two meetups. Life gets busy, and "
-                "that's okay. You're welcome back whenever you're ready. If you'd like "
-                "to step back for a while, you can pause meetup reminders or leave the "
-                "circle; no explanation needed.",
+                format_lazy(_("We missed you at {name}"), name=occurrence.circle.name),
+                _(
+                    "We noticed you haven't made the last two meetups. Life gets busy, and "
+                    "that's okay. You're welcome back whenever you're ready. If you'd like "
+                    "to step back for a while, you can pause meetup reminders or leave the "
+                    "circle; no explanation needed."
+                ),
                 reverse("meetups:step_back", args=[occurrence.circle_id]),
             ):
                 sent += 1

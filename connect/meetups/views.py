@@ -16,6 +16,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.zones import is_zone, zone_or_utc
@@ -26,7 +28,7 @@ from . import ics, permissions, selectors, services
 from .forms import CheckInForm, MeetupPreferenceForm, MoveForm, RSVPForm, ScheduleForm
 
 FEED_SESSION_KEY = "meetups_new_feed_url"
-WEEK_OUT_OF_RANGE = "Pick a week from today up to two years ahead."
+WEEK_OUT_OF_RANGE = _("Pick a week from today up to two years ahead.")
 # How far back an old "?week=" link still works (it then starts from now).
 WEEK_BACK = timedelta(days=366)
 
@@ -65,10 +67,10 @@ def _week_of(request) -> tuple[date | None, str]:
     try:
         week = date.fromisoformat(raw)
     except ValueError:
-        return None, WEEK_OUT_OF_RANGE
+        return None, str(WEEK_OUT_OF_RANGE)
     first, last = selectors.schedule_window()
     if not first - WEEK_BACK <= week <= last:
-        return None, WEEK_OUT_OF_RANGE
+        return None, str(WEEK_OUT_OF_RANGE)
     return week, ""
 
 
@@ -87,7 +89,7 @@ def circle_meetups(request, circle_id):
             if form.is_valid():
                 series = services.schedule_series(circle, request.user, **form.series_fields())
                 first = series.occurrences.order_by("starts_at").first()
-                messages.success(request, "Meetup scheduled. Members have been told.")
+                messages.success(request, gettext("Meetup scheduled. Members have been told."))
                 return redirect("meetups:detail", first.pk)
         else:
             initial = {"timezone": _tz(request.user).key}
@@ -186,7 +188,7 @@ def rsvp(request, pk):
     occurrence, _ = permissions.access_occurrence(request.user, pk)
     form = RSVPForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose yes, maybe or no.")
+        messages.error(request, gettext("Choose yes, maybe or no."))
         return redirect("meetups:detail", pk)
     try:
         row = services.rsvp(occurrence, request.user, form.cleaned_data["answer"])
@@ -195,10 +197,14 @@ def rsvp(request, pk):
         return redirect("meetups:detail", pk)
     if row.waitlisted:
         messages.info(
-            request, "It's full, so you're on the waiting list. We'll tell you if a place opens."
+            request,
+            gettext("It's full, so you're on the waiting list. We'll tell you if a place opens."),
         )
     else:
-        messages.success(request, f"Your RSVP is saved: {row.get_answer_display()}.")
+        messages.success(
+            request,
+            gettext("Your RSVP is saved: %(answer)s.") % {"answer": row.get_answer_display()},
+        )
     return redirect("meetups:detail", pk)
 
 
@@ -209,7 +215,7 @@ def rsvp(request, pk):
 def cancel(request, pk):
     occurrence, _ = permissions.access_occurrence_to_manage(request.user, pk)
     services.cancel_occurrence(occurrence, request.user)
-    messages.success(request, "This meetup is cancelled. Members are being told.")
+    messages.success(request, gettext("This meetup is cancelled. Members are being told."))
     return redirect("meetups:detail", pk)
 
 
@@ -227,7 +233,7 @@ def move(request, pk):
         except services.MeetupError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Meetup moved. Members have been told.")
+            messages.success(request, gettext("Meetup moved. Members have been told."))
             return redirect("meetups:detail", pk)
     return detail(request, pk, move_form=form, status=400)
 
@@ -241,7 +247,9 @@ def edit_series(request, pk):
         form = ScheduleForm(request.POST, circle=series.circle, editing=True)
         if form.is_valid():
             services.edit_series(series, request.user, **form.series_fields())
-            messages.success(request, "Future meetups updated. Past ones stay as they were.")
+            messages.success(
+                request, gettext("Future meetups updated. Past ones stay as they were.")
+            )
             return redirect("meetups:circle", series.circle_id)
     else:
         form = ScheduleForm(
@@ -271,7 +279,7 @@ def check_in(request, pk):
     except services.MeetupError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Thanks for checking in.")
+        messages.success(request, gettext("Thanks for checking in."))
     return redirect("meetups:detail", pk)
 
 
@@ -284,10 +292,12 @@ def feed_settings(request):
             token = services.issue_feed_token(request.user)
             url = request.build_absolute_uri(reverse("meetups:feed", args=[token]))
             request.session[FEED_SESSION_KEY] = url
-            messages.success(request, "Your new calendar link is ready. Old links stop working.")
+            messages.success(
+                request, gettext("Your new calendar link is ready. Old links stop working.")
+            )
         elif action == "revoke":
             services.revoke_feed_token(request.user)
-            messages.success(request, "Your calendar link is switched off.")
+            messages.success(request, gettext("Your calendar link is switched off."))
         return redirect("meetups:feed_settings")
     context = {
         "new_url": request.session.pop(FEED_SESSION_KEY, None),
@@ -315,7 +325,7 @@ def preferences(request):
     form = MeetupPreferenceForm(request.POST or None, instance=pref)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Meetup reminder settings saved.")
+        messages.success(request, gettext("Meetup reminder settings saved."))
         return redirect("meetups:preferences")
     return _render(request, "meetups/preferences.html", {"form": form})
 

@@ -6,6 +6,7 @@ Blocks, mutes, suspensions and warnings live in ``connect.safety``.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from connect.safety.reports import ReportReason, ReportTarget
 
@@ -17,9 +18,9 @@ class Report(models.Model):
     Reason = ReportReason
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ACTIONED = "actioned", "Action taken"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        ACTIONED = "actioned", _("Action taken")
+        DISMISSED = "dismissed", _("Dismissed")
 
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -60,6 +61,13 @@ class AuditLogIsAppendOnly(Exception):
     """Raised on any attempt to change or delete an audit entry."""
 
 
+ACTOR_ROLES = {
+    "moderator": _("moderator"),
+    "facilitator": _("facilitator"),
+    "self": _("the person themselves"),
+}
+
+
 class ModerationAction(models.Model):
     """One entry of the append-only audit log: who did what, to whom, why, when.
 
@@ -71,17 +79,17 @@ class ModerationAction(models.Model):
     """
 
     class Kind(models.TextChoices):
-        DISMISS = "dismiss", "Dismissed the reports"
-        WARN = "warn", "Warning"
-        HIDE_MESSAGE = "hide_message", "Message hidden"
-        MUTE = "mute", "Muted in a circle"
-        REMOVE = "remove", "Removed from a circle"
-        SUSPEND = "suspend", "Account suspended"
-        APPEAL_UPHELD = "appeal_upheld", "Appeal reviewed: decision stands"
-        APPEAL_OVERTURNED = "appeal_overturned", "Appeal reviewed: decision reversed"
-        CRISIS_HANDLED = "crisis_handled", "Crisis alert handled"
-        ACCOUNT_DELETED = "account_deleted", "Account deleted by its owner"
-        VIDEO_MUTE = "video_mute", "Microphone turned off in the video room"
+        DISMISS = "dismiss", _("Dismissed the reports")
+        WARN = "warn", _("Warning")
+        HIDE_MESSAGE = "hide_message", _("Message hidden")
+        MUTE = "mute", _("Muted in a circle")
+        REMOVE = "remove", _("Removed from a circle")
+        SUSPEND = "suspend", _("Account suspended")
+        APPEAL_UPHELD = "appeal_upheld", _("Appeal reviewed: decision stands")
+        APPEAL_OVERTURNED = "appeal_overturned", _("Appeal reviewed: decision reversed")
+        CRISIS_HANDLED = "crisis_handled", _("Crisis alert handled")
+        ACCOUNT_DELETED = "account_deleted", _("Account deleted by its owner")
+        VIDEO_MUTE = "video_mute", _("Microphone turned off in the video room")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -117,6 +125,11 @@ class ModerationAction(models.Model):
     def is_appealable(self) -> bool:
         return self.kind in APPEALABLE_KINDS
 
+    @property
+    def actor_role_label(self) -> str:
+        """Who acted, as people read it (the stored ``actor_role`` is a code)."""
+        return str(ACTOR_ROLES.get(self.actor_role, self.actor_role))
+
 
 APPEALABLE_KINDS = {
     ModerationAction.Kind.WARN,
@@ -131,9 +144,9 @@ class Appeal(models.Model):
     """The acted-on person asks a moderator to look again at one action."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for review"
-        UPHELD = "upheld", "Decision stands"
-        OVERTURNED = "overturned", "Decision reversed"
+        OPEN = "open", _("Waiting for review")
+        UPHELD = "upheld", _("Decision stands")
+        OVERTURNED = "overturned", _("Decision reversed")
 
     action = models.ForeignKey(ModerationAction, on_delete=models.PROTECT, related_name="appeals")
     appellant = models.ForeignKey(
@@ -159,8 +172,8 @@ class CrisisAlert(models.Model):
     """Crisis language was seen in a chat message; shown first in the queue."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        HANDLED = "handled", "Handled"
+        OPEN = "open", _("Open")
+        HANDLED = "handled", _("Handled")
 
     message = models.ForeignKey(
         "chat.Message", on_delete=models.CASCADE, related_name="crisis_alerts"

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from connect.access import forbidden, not_found, valid_id
 from connect.circles.models import Circle
@@ -20,7 +21,7 @@ from connect.safety.models import Block, ModerationWarning
 from .models import Appeal, CrisisAlert, ModerationAction
 from .selectors import is_moderator
 
-MODERATORS_ONLY = "Only site moderators can see this page."
+MODERATORS_ONLY = _("Only site moderators can see this page.")
 FACILITATOR_ACTIONS = {
     ModerationAction.Kind.HIDE_MESSAGE,
     ModerationAction.Kind.MUTE,
@@ -28,13 +29,13 @@ FACILITATOR_ACTIONS = {
     ModerationAction.Kind.VIDEO_MUTE,
 }
 FACILITATOR_MAX_MUTE = timedelta(hours=24)
-FACILITATOR_LIMITS = (
+FACILITATOR_LIMITS = _(
     "Only a site moderator can do that. A facilitator can hide a message, "
     "mute someone for up to 24 hours, or remove someone from the circle."
 )
-NO_ACTION = "There is no action about you with this number."
-BAD_APPEAL_LINK = "This appeal link is not valid or has expired."
-NOT_BLOCKED = "You have not blocked this person."
+NO_ACTION = _("There is no action about you with this number.")
+BAD_APPEAL_LINK = _("This appeal link is not valid or has expired.")
+NOT_BLOCKED = _("You have not blocked this person.")
 
 
 def actor_role(actor, circle_id: int | None) -> str | None:
@@ -60,26 +61,26 @@ def access_moderation_action(
     or removes, in their own circle, and never acts on a site moderator."""
     role = actor_role(actor, circle_id)
     if role is None:
-        raise forbidden("You can't take moderation actions here.")
+        raise forbidden(_("You can't take moderation actions here."))
     if role == "facilitator":
         if kind not in FACILITATOR_ACTIONS:
             raise forbidden(FACILITATOR_LIMITS)
         if kind == ModerationAction.Kind.MUTE and ends_at - timezone.now() > FACILITATOR_MAX_MUTE:
-            raise forbidden("A facilitator can mute someone for up to 24 hours.")
+            raise forbidden(_("A facilitator can mute someone for up to 24 hours."))
         if target_user_id is not None:
             target = get_user_model().objects.filter(pk=target_user_id).first()
             if target is not None and is_moderator(target):
-                raise forbidden("A facilitator can't act on a site moderator.")
+                raise forbidden(_("A facilitator can't act on a site moderator."))
     return role
 
 
 def access_circle_safety(user, circle_id) -> tuple[Circle, str]:
     """(circle, role) for its facilitator or a moderator; members and strangers
     get 404, as if the circle did not exist."""
-    circle = Circle.objects.filter(pk=valid_id(circle_id, "No such circle.")).first()
+    circle = Circle.objects.filter(pk=valid_id(circle_id, _("No such circle."))).first()
     role = actor_role(user, circle.pk) if circle is not None else None
     if circle is None or role is None:
-        raise not_found("No such circle.")
+        raise not_found(_("No such circle."))
     return circle, role
 
 
@@ -94,11 +95,11 @@ def access_alert(user, alert_id) -> CrisisAlert:
     """A crisis alert of a circle the person facilitates (any, for moderators), else 404."""
     alert = (
         CrisisAlert.objects.select_related("circle", "message")
-        .filter(pk=valid_id(alert_id, "No such alert."))
+        .filter(pk=valid_id(alert_id, _("No such alert.")))
         .first()
     )
     if alert is None or actor_role(user, alert.circle_id) is None:
-        raise not_found("No such alert.")
+        raise not_found(_("No such alert."))
     return alert
 
 
@@ -108,7 +109,7 @@ def access_appeal(user, action_id) -> ModerationAction:
     if action is None or action.target_user_id != user.pk:
         raise not_found(NO_ACTION)
     if not action.is_appealable:
-        raise not_found("This can't be appealed.")
+        raise not_found(_("This can't be appealed."))
     return action
 
 
@@ -129,21 +130,21 @@ def access_appeal_to_review(user, appeal_id) -> Appeal:
     access_moderator(user)
     appeal = (
         Appeal.objects.select_related("action", "appellant__profile")
-        .filter(pk=valid_id(appeal_id, "No such appeal."))
+        .filter(pk=valid_id(appeal_id, _("No such appeal.")))
         .first()
     )
     if appeal is None:
-        raise not_found("No such appeal.")
+        raise not_found(_("No such appeal."))
     return appeal
 
 
 def access_warning(user, warning_id) -> ModerationWarning:
     """The person's own warning; anyone else's looks like a missing one."""
     warning = ModerationWarning.objects.filter(
-        pk=valid_id(warning_id, "No such warning."), user=user
+        pk=valid_id(warning_id, _("No such warning.")), user=user
     ).first()
     if warning is None:
-        raise not_found("No such warning.")
+        raise not_found(_("No such warning."))
     return warning
 
 

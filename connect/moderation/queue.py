@@ -2,10 +2,13 @@
 the reported content with its context and the target's history."""
 
 from dataclasses import dataclass, field
+from datetime import UTC
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Min, Q
+from django.utils import formats
+from django.utils.translation import gettext
 
 from connect.chat.models import Message
 from connect.circles.models import Circle, Membership
@@ -30,10 +33,12 @@ def meetup_model():
 
 
 def _meetup_label(occurrence) -> str:
-    return (
-        f"Meetup {occurrence.series.title} in {occurrence.circle.name} "
-        f"on {occurrence.starts_at:%d %b %Y %H:%M} UTC (#{occurrence.pk})"
-    )
+    return gettext("Meetup %(title)s in %(circle)s on %(when)s UTC (#%(id)s)") % {
+        "title": occurrence.series.title,
+        "circle": occurrence.circle.name,
+        "when": formats.date_format(occurrence.starts_at.astimezone(UTC), "d M Y H:i"),
+        "id": occurrence.pk,
+    }
 
 
 @dataclass
@@ -72,7 +77,7 @@ def report_groups(order: str = "newest", limit: int = 100) -> list[QueueItem]:
     labels = target_labels([(item.target_type, item.target_id) for item in items])
     for item in items:
         item.reasons = sorted(reasons.get((item.target_type, item.target_id), ()))
-        item.label = labels.get((item.target_type, item.target_id), "(no longer exists)")
+        item.label = labels.get((item.target_type, item.target_id), gettext("(no longer exists)"))
     return items
 
 
@@ -85,14 +90,20 @@ def target_labels(keys) -> dict[tuple, str]:
     User = get_user_model()
     if ids := by_type.get(Report.TargetType.MEMBER):
         for u in User.objects.filter(pk__in=ids).select_related("profile"):
-            labels[("member", u.pk)] = f"Member {u.display_name} (#{u.pk})"
+            labels[("member", u.pk)] = gettext("Member %(name)s (#%(id)s)") % {
+                "name": u.display_name,
+                "id": u.pk,
+            }
     if ids := by_type.get(Report.TargetType.MESSAGE):
         for m in Message.objects.filter(pk__in=ids).select_related("circle", "author__profile"):
-            who = m.author.display_name if m.author else "former member"
-            labels[("message", m.pk)] = f"Message by {who} in {m.circle.name}"
+            who = m.author.display_name if m.author else gettext("former member")
+            labels[("message", m.pk)] = gettext("Message by %(name)s in %(circle)s") % {
+                "name": who,
+                "circle": m.circle.name,
+            }
     if ids := by_type.get(Report.TargetType.CIRCLE):
         for c in Circle.objects.filter(pk__in=ids):
-            labels[("circle", c.pk)] = f"Circle {c.name}"
+            labels[("circle", c.pk)] = gettext("Circle %(name)s") % {"name": c.name}
     if (ids := by_type.get(Report.TargetType.MEETUP)) and (Meetup := meetup_model()):
         for m in Meetup.objects.filter(pk__in=ids).select_related("series", "circle"):
             labels[("meetup", m.pk)] = _meetup_label(m)

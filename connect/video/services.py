@@ -35,6 +35,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from connect.meetups.permissions import access_occurrence
 from connect.meetups.selectors import has_video_room, video_room_window
@@ -120,20 +122,20 @@ def _ensure_on_janus(room: VideoRoom, server: janus.Server) -> None:
 ROOM_EXISTS = 427
 
 
-NO_ROOM = "This meetup has no video room."
-ROOM_CLOSED = "This meetup's room has closed."
+NO_ROOM = _("This meetup has no video room.")
+ROOM_CLOSED = _("This meetup's room has closed.")
 
 
 def room_problem(occurrence, now: datetime) -> str:
     """Why the meetup's room can't be entered now ("" when it can): the one
     rule the room page and ``video_pass_issue`` both ask."""
     if not has_video_room(occurrence):
-        return NO_ROOM
+        return str(NO_ROOM)
     opens_at, closes_at = video_room_window(occurrence)
     if now < opens_at:
-        return "The room opens 10 minutes before the meetup. Come back then."
+        return gettext("The room opens 10 minutes before the meetup. Come back then.")
     if now >= closes_at:
-        return ROOM_CLOSED
+        return str(ROOM_CLOSED)
     return ""
 
 
@@ -161,7 +163,7 @@ def video_pass_issue(user, occurrence_id) -> JoinConfig:
             },
         )
         if room.closed_at is not None:
-            raise VideoError(ROOM_CLOSED)
+            raise VideoError(str(ROOM_CLOSED))
         server = janus.server_for(room.janus_room)
         try:
             _ensure_on_janus(room, server)
@@ -171,7 +173,10 @@ def video_pass_issue(user, occurrence_id) -> JoinConfig:
             if video_pass is None:
                 live = VideoPass.objects.filter(room=room, revoked_at__isnull=True).count()
                 if live >= MAX_PARTICIPANTS:
-                    raise VideoError(f"This room is full ({MAX_PARTICIPANTS} people).")
+                    raise VideoError(
+                        gettext("This room is full (%(count)s people).")
+                        % {"count": MAX_PARTICIPANTS}
+                    )
                 video_pass = VideoPass.objects.create(
                     room=room,
                     user=user,
@@ -186,7 +191,7 @@ def video_pass_issue(user, occurrence_id) -> JoinConfig:
         except janus.JanusError as error:
             log.warning("Janus refused or is unreachable for room %s: %s", room.pk, error)
             raise VideoError(
-                "The video room can't be reached right now. Please try again in a minute."
+                gettext("The video room can't be reached right now. Please try again in a minute.")
             ) from error
     return JoinConfig(
         server=server.url,

@@ -14,6 +14,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from connect.access import answers_access_denied
@@ -44,6 +45,40 @@ def room(request, pk):
     page = {
         "passUrl": reverse("video:pass", args=[occurrence.pk]),
         "reportUrl": reverse("moderation:report") + f"?type=circle&id={occurrence.circle_id}",
+        # The words video.js shows, in the reader's language ("{name}": filled in by the script).
+        "text": {
+            "yourCamera": gettext("Your camera"),
+            "videoOf": gettext("Video of {name}"),
+            "refused": gettext(
+                "The room did not let you in ({reason}). Reload the page to get a new pass, "
+                "or ask your facilitator."
+            ),
+            "notMember": gettext("you are not a member of this circle now"),
+            "circleMember": gettext("Circle member"),
+            "pictureFailed": gettext("A picture could not be shown."),
+            "wentWrong": gettext("Something went wrong: {error}"),
+            "inRoom": gettext("You are in the room. Your microphone is off."),
+            "noLongerIn": gettext("You are no longer in this room."),
+            "mutedByFacilitator": gettext("A facilitator turned your microphone off."),
+            "roomClosed": gettext("The room has closed."),
+            "deviceFailed": gettext(
+                "Your camera or microphone could not be used ({error}). "
+                "You can still see and hear the others."
+            ),
+            "joining": gettext("Joining…"),
+            "unreachable": gettext(
+                "The site could not be reached. Check your connection and try again."
+            ),
+            "left": gettext("You left the room. Reload the page to join again while it is open."),
+            "micOnButton": gettext("Microphone on"),
+            "micOffButton": gettext("Microphone off"),
+            "micOn": gettext("Your microphone is on."),
+            "micOff": gettext("Your microphone is off."),
+            "cameraOnButton": gettext("Camera on"),
+            "cameraOffButton": gettext("Camera off"),
+            "cameraOn": gettext("Your camera is on."),
+            "cameraOff": gettext("Your camera is off."),
+        },
     }
     return render(
         request,

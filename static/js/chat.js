@@ -22,6 +22,14 @@
   var TYPING_SHOW_MS = 5000;
   var MAX_BACKOFF_MS = 30000;
 
+  // Words people read come translated from the server (config.text); "{name}"
+  // marks a value filled in here.
+  function fillText(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (whole, key) {
+      return values && key in values ? String(values[key]) : whole;
+    });
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
@@ -62,6 +70,7 @@
     var config = JSON.parse(document.getElementById(root.dataset.chat).textContent);
     this.config = config;
     this.closeCodes = config.close_codes;
+    this.text = config.text;
     this.messageTemplate = root.querySelector("[data-chat-message-template]");
     this.crisisTemplate = root.querySelector("[data-chat-crisis-template]");
     // One pattern for every placeholder, so a value is never read as another placeholder.
@@ -112,7 +121,7 @@
     if (url) {
       // A page to read first (the moderators' warning, the agreements): it stays.
       errors.appendChild(document.createTextNode(" "));
-      var link = el("a", null, linkText || "Open it");
+      var link = el("a", null, linkText || this.text.open_it);
       link.href = url;
       errors.appendChild(link);
       return;
@@ -127,10 +136,10 @@
       scheme + window.location.host + this.config.socket_path + "?last_id=" + this.lastId
     );
     this.socket = socket;
-    this.setStatus("Connecting…");
+    this.setStatus(this.text.connecting);
     socket.addEventListener("open", function () {
       self.attempt = 0;
-      self.setStatus("Live: new messages appear here.");
+      self.setStatus(self.text.live);
       self.heartbeat = setInterval(function () { self.send({ action: "ping" }); }, HEARTBEAT_MS);
     });
     socket.addEventListener("message", function (event) {
@@ -149,7 +158,7 @@
       self.attempt += 1;
       var delay = Math.min(MAX_BACKOFF_MS, 1000 * Math.pow(2, self.attempt - 1));
       delay = delay / 2 + Math.random() * delay / 2;  // jitter: not everyone at once
-      self.setStatus("Connection lost. Trying again in " + Math.round(delay / 1000) + " s…");
+      self.setStatus(fillText(self.text.reconnecting, { seconds: Math.round(delay / 1000) }));
       setTimeout(function () { self.connect(); }, delay);
     });
   };
@@ -218,10 +227,10 @@
         break;
       case "error":
         this.showError(frame.message, frame.url,
-          frame.code === "warning_pending" ? "Read the message from the moderators" : "Continue");
+          frame.code === "warning_pending" ? this.text.read_warning : this.text.continue);
         break;
       case "reported":
-        this.showError("Thank you. A moderator will look at your report.");
+        this.showError(this.text.reported);
         break;
       default:
         break;
@@ -313,7 +322,7 @@
     this.list.addEventListener("submit", function (event) {
       var form = event.target.closest("[data-chat-delete]");
       if (!form) { return; }
-      if (!window.confirm("Delete this message?")) { event.preventDefault(); return; }
+      if (!window.confirm(self.text.confirm_delete)) { event.preventDefault(); return; }
       var li = form.closest(".chat-message");
       if (self.send({ action: "delete", id: parseInt(li.dataset.id, 10) })) {
         event.preventDefault();
@@ -328,15 +337,15 @@
     if (!body || li.querySelector(".chat-edit")) { return; }
     var form = el("form", "chat-edit");
     var inputId = "chat-edit-" + id;
-    var label = el("label", null, "Edit your message");
+    var label = el("label", null, this.text.edit_label);
     label.setAttribute("for", inputId);
     var input = el("textarea");
     input.id = inputId;
     input.value = body.textContent;
     input.maxLength = 2000;
-    var save = el("button", null, "Save");
+    var save = el("button", null, this.text.save);
     save.type = "submit";
-    var cancel = el("button", "secondary", "Cancel");
+    var cancel = el("button", "secondary", this.text.cancel);
     cancel.type = "button";
     form.appendChild(label);
     form.appendChild(input);
@@ -358,7 +367,7 @@
     this.onlineEl.textContent = "";
     var others = online.filter(function (p) { return p.id !== self.userId; });
     if (!others.length) {
-      this.onlineEl.appendChild(el("li", "chat-nobody", "Nobody else right now"));
+      this.onlineEl.appendChild(el("li", "chat-nobody", this.text.nobody_online));
     }
     others.forEach(function (p) { self.onlineEl.appendChild(el("li", null, p.name)); });
   };
@@ -370,8 +379,10 @@
       if (this.typers[id].until > now) { names.push(this.typers[id].name); }
       else { delete this.typers[id]; }
     }
+    var joined = names.join(", ");
     this.typingEl.textContent = names.length
-      ? names.join(", ") + (names.length > 1 ? " are typing…" : " is typing…") : "";
+      ? fillText(names.length > 1 ? this.text.many_typing : this.text.one_typing, { names: joined })
+      : "";
   };
 
   // The same card the page shows after a post without the script (chat/_crisis.html).

@@ -19,6 +19,13 @@
   var roomNode = document.getElementById("video-room");
   if (!pageNode || !roomNode || typeof Janus === "undefined") { return; }
   var pageData = JSON.parse(pageNode.textContent);
+  // Words people read come translated from the server; "{name}" marks a value filled in here.
+  var text = pageData.text;
+  function fillText(words, values) {
+    return words.replace(/\{(\w+)\}/g, function (whole, key) {
+      return values && key in values ? String(values[key]) : whole;
+    });
+  }
   var config = null;  // the pass, once "Join the room" has asked for it
 
   var statusNode = document.getElementById("video-status");
@@ -52,7 +59,7 @@
     var video = fragment.querySelector("video");
     li.setAttribute("data-feed", String(key));
     fragment.querySelector(".video-name").textContent = name;
-    video.setAttribute("aria-label", isSelf ? "Your camera" : "Video of " + name);
+    video.setAttribute("aria-label", isSelf ? text.yourCamera : fillText(text.videoOf, { name: name }));
     if (isSelf) {
       li.classList.add("is-self");
       video.muted = true;  // never play your own microphone back
@@ -104,15 +111,14 @@
   }
 
   function refused(reason) {
-    end("The room did not let you in (" + reason + "). Reload the page to get a new pass, " +
-        "or ask your facilitator.", "refused");
+    end(fillText(text.refused, { reason: reason }), "refused");
   }
 
   function subscribe(feed) {
     var id = feed.id;
     if (subscribers[id] || id === config.id) { return; }
     if (Object.keys(subscribers).length + 1 >= config.maxParticipants) { return; }
-    tileFor(id, feed.display || "Circle member", false);
+    tileFor(id, feed.display || text.circleMember, false);
     janus.attach({
       plugin: "janus.plugin.videoroom",
       success: function (handle) {
@@ -137,7 +143,7 @@
             success: function (answer) {
               handle.send({ message: { request: "start", room: config.room }, jsep: answer });
             },
-            error: function () { say("A picture could not be shown."); }
+            error: function () { say(text.pictureFailed); }
           });
         }
       },
@@ -162,19 +168,19 @@
     var event = msg.videoroom;
     if (msg.error) {
       if (msg.error_code === 433 || msg.error_code === 403) { refused(msg.error); }
-      else { say("Something went wrong: " + msg.error); }
+      else { say(fillText(text.wentWrong, { error: msg.error })); }
       return;
     }
     if (event === "joined") {
       privateId = msg.private_id;
       setState("joined");
-      say("You are in the room. Your microphone is off.");
+      say(text.inRoom);
       publish();
       publishersIn(msg);
     } else if (event === "event") {
       publishersIn(msg);
       if (msg.leaving === "ok" && msg.reason === "kicked") {
-        end("You are no longer in this room.", "ended");
+        end(text.noLongerIn, "ended");
         return;
       }
       // Someone left, stopped sending, or was put out by the site.
@@ -182,10 +188,10 @@
         if (gone && gone !== "ok") { unsubscribe(gone); }
       });
       if (msg.moderation === "muted") {
-        say("A facilitator turned your microphone off.");
+        say(text.mutedByFacilitator);
       }
     } else if (event === "destroyed") {
-      end("The room has closed.", "ended");
+      end(text.roomClosed, "ended");
     }
   }
 
@@ -207,8 +213,7 @@
         micButton.focus();
       },
       error: function (error) {
-        say("Your camera or microphone could not be used (" + (error && error.message || error) +
-            "). You can still see and hear the others.");
+        say(fillText(text.deviceFailed, { error: error && error.message || error }));
       }
     });
   }
@@ -239,7 +244,7 @@
 
   function askForPass() {
     joinButton.disabled = true;
-    say("Joining…");
+    say(text.joining);
     setState("joining");
     fetch(pageData.passUrl, {
       method: "POST", body: new FormData(joinForm), credentials: "same-origin",
@@ -255,10 +260,10 @@
           joinButton.disabled = false;
         });
       }
-      refused("you are not a member of this circle now");
+      refused(text.notMember);
     }).catch(function () {
       setState("ready");
-      say("The site could not be reached. Check your connection and try again.");
+      say(text.unreachable);
       joinButton.disabled = false;
     });
   }
@@ -281,11 +286,11 @@
           error: function (error) {
             // Before the session exists: Janus refused the token. After: the
             // session ended (the pass was revoked, or the connection was lost).
-            if (connected) { end("You are no longer in this room.", "ended"); }
+            if (connected) { end(text.noLongerIn, "ended"); }
             else { refused(String(error)); }
           },
           destroyed: function () {
-            if (!finished) { end("You are no longer in this room.", "ended"); }
+            if (!finished) { end(text.noLongerIn, "ended"); }
           }
         });
       }
@@ -297,34 +302,34 @@
     askForPass();
   });
   leaveButton.addEventListener("click", function () {
-    end("You left the room. Reload the page to join again while it is open.", "left");
+    end(text.left, "left");
   });
   micButton.addEventListener("click", function () {
     if (!publisher) { return; }
     if (publisher.isAudioMuted()) {
       publisher.unmuteAudio();
-      micButton.textContent = "Microphone on";
+      micButton.textContent = text.micOnButton;
       micButton.setAttribute("aria-pressed", "true");
-      say("Your microphone is on.");
+      say(text.micOn);
     } else {
       publisher.muteAudio();
-      micButton.textContent = "Microphone off";
+      micButton.textContent = text.micOffButton;
       micButton.setAttribute("aria-pressed", "false");
-      say("Your microphone is off.");
+      say(text.micOff);
     }
   });
   cameraButton.addEventListener("click", function () {
     if (!publisher) { return; }
     if (publisher.isVideoMuted()) {
       publisher.unmuteVideo();
-      cameraButton.textContent = "Camera on";
+      cameraButton.textContent = text.cameraOnButton;
       cameraButton.setAttribute("aria-pressed", "true");
-      say("Your camera is on.");
+      say(text.cameraOn);
     } else {
       publisher.muteVideo();
-      cameraButton.textContent = "Camera off";
+      cameraButton.textContent = text.cameraOffButton;
       cameraButton.setAttribute("aria-pressed", "false");
-      say("Your camera is off.");
+      say(text.cameraOff);
     }
   });
   window.addEventListener("pagehide", function () {

@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.models import Topic
 
@@ -71,9 +72,9 @@ def circle_update(user, circle_id: int, *, name: str, join_policy: str) -> Circl
     require_facilitator(user, circle)
     name = (name or "").strip()
     if not name:
-        raise CircleError("Give the circle a name.")
+        raise CircleError(gettext("Give the circle a name."))
     if join_policy not in Circle.JoinPolicy.values:
-        raise CircleError("Choose whether the circle takes join requests.")
+        raise CircleError(gettext("Choose whether the circle takes join requests."))
     circle.name = name[:80]
     circle.join_policy = join_policy
     circle.save(update_fields=["name", "join_policy"])

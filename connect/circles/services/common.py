@@ -5,12 +5,14 @@ from datetime import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from accounts.selectors import has_agreed
 from connect.access import AGREEMENTS_FIRST
 from connect.notifications.models import Kind
-from connect.notifications.services import notify
 
+from ..language import notify_in_language
 from ..models import Circle, Invitation, Membership
 
 
@@ -34,7 +36,7 @@ def lock_circle(circle_id: int) -> Circle:
     try:
         return Circle.objects.select_for_update().get(pk=circle_id)
     except Circle.DoesNotExist as exc:
-        raise CircleError("That circle does not exist.") from exc
+        raise CircleError(gettext("That circle does not exist.")) from exc
 
 
 def circle_url(circle: Circle) -> str:
@@ -46,20 +48,22 @@ def pending_invitation_count(circle_id: int) -> int:
 
 
 def notify_members(
-    circle: Circle, title: str, body: str = "", exclude: Collection[int] = ()
+    circle: Circle, title: str | Promise, body: str | Promise = "", exclude: Collection[int] = ()
 ) -> None:
+    """Tell every active member (but ``exclude``); pass lazy texts so that each
+    reads them in their own language."""
     members = Membership.objects.filter(
         circle=circle, status=Membership.Status.ACTIVE
-    ).select_related("user")
+    ).select_related("user", "user__profile")
     for m in members:
         if m.user_id not in exclude:
-            notify(m.user, Kind.CIRCLE, title, body, url=circle_url(circle))
+            notify_in_language(m.user, Kind.CIRCLE, title, body, url=circle_url(circle))
 
 
 def require_facilitator(user, circle: Circle) -> Membership:
     m = Membership.objects.filter(circle=circle, user=user, status=Membership.Status.ACTIVE).first()
     if m is None or not m.is_facilitator:
-        raise CircleError("Only this circle's facilitator can do that.")
+        raise CircleError(gettext("Only this circle's facilitator can do that."))
     return m
 
 

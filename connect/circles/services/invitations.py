@@ -11,13 +11,17 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
 from connect.notifications.models import Kind
-from connect.notifications.services import emails_enqueue, notifications_mark_read, notify
+from connect.notifications.services import emails_enqueue, notifications_mark_read
 from connect.safety.selectors import is_suspended
 
 from ..geo import rounded_km
+from ..language import notify_in_language
 from ..models import Circle, Invitation, MatchRound, Membership
 from .common import CircleError, lock_circle, require_agreed
 from .lifecycle import circle_dissolve_if_unable_to_start
@@ -55,17 +59,18 @@ def invitations_create(
             score=float(scores[index]) if scores and index < len(scores) else 0.0,
         )
         created.append(inv)
-        title = (
-            f"You're invited to {circle.name}"
+        title = format_lazy(
+            _("You're invited to {name}")
             if kind == Invitation.Kind.NEW_CIRCLE
-            else f"A seat is open for you in {circle.name}"
+            else _("A seat is open for you in {name}"),
+            name=circle.name,
         )
         # The in-app copy; the email (with its signed links) is the outbox's.
-        notify(
+        notify_in_language(
             inv.user,
             Kind.INVITATION,
             title,
-            "See why you were matched, and accept or decline before it expires.",
+            _("See why you were matched, and accept or decline before it expires."),
             url=_page(inv.pk),
             email=False,
         )
@@ -85,20 +90,22 @@ def _answered(inv: Invitation) -> None:
 
 
 INVITATION_STATUS_MESSAGES = {
-    Invitation.Status.ACCEPTED: "You have already accepted this invitation.",
-    Invitation.Status.DECLINED: "You have already declined this invitation.",
-    Invitation.Status.EXPIRED: "This invitation has expired.",
-    Invitation.Status.WITHDRAWN: "This invitation is no longer open: the circle has changed.",
+    Invitation.Status.ACCEPTED: _("You have already accepted this invitation."),
+    Invitation.Status.DECLINED: _("You have already declined this invitation."),
+    Invitation.Status.EXPIRED: _("This invitation has expired."),
+    Invitation.Status.WITHDRAWN: _("This invitation is no longer open: the circle has changed."),
 }
 
 
 def _check_invitation(inv: Invitation, user) -> None:
     if inv.user_id != user.pk:
-        raise CircleError("This invitation is for someone else. Log in as the person invited.")
+        raise CircleError(
+            gettext("This invitation is for someone else. Log in as the person invited.")
+        )
     if inv.status != Invitation.Status.PENDING:
         raise CircleError(INVITATION_STATUS_MESSAGES[Invitation.Status(inv.status)])
     if inv.expires_at <= timezone.now():
-        raise CircleError("This invitation has expired.")
+        raise CircleError(gettext("This invitation has expired."))
 
 
 def _lock_invitation(invitation_id: int) -> tuple[Circle, Invitation]:
@@ -106,7 +113,7 @@ def _lock_invitation(invitation_id: int) -> tuple[Circle, Invitation]:
         Invitation.objects.filter(pk=invitation_id).values_list("circle_id", flat=True).first()
     )
     if circle_id is None:
-        raise CircleError("That invitation does not exist.")
+        raise CircleError(gettext("That invitation does not exist."))
     circle = lock_circle(circle_id)
     inv = Invitation.objects.select_for_update().get(pk=invitation_id)
     return circle, inv
@@ -119,9 +126,11 @@ def invitation_accept(user, invitation_id: int, *, volunteer: bool = False) -> M
     _check_invitation(inv, user)
     require_agreed(user)
     if is_suspended(user.pk):
-        raise CircleError("Your account is suspended, so you can't join a circle right now.")
+        raise CircleError(
+            gettext("Your account is suspended, so you can't join a circle right now.")
+        )
     if circle.status == Circle.Status.CLOSED:
-        raise CircleError("This circle has closed.")
+        raise CircleError(gettext("This circle has closed."))
     has_facilitator = Membership.objects.filter(
         circle=circle, status=Membership.Status.ACTIVE, role=Membership.Role.FACILITATOR
     ).exists()

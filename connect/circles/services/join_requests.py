@@ -3,12 +3,15 @@
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import has_agreed
 from connect.notifications.models import Kind
-from connect.notifications.services import notify
 from connect.safety.selectors import blocked_ids, is_suspended
 
+from ..language import notify_in_language
 from ..models import Circle, JoinRequest, Membership
 from .common import (
     CircleError,
@@ -28,25 +31,29 @@ def join_request_create(user, circle_id: int, note: str = "") -> JoinRequest:
     require_agreed(user)
     circle = lock_circle(circle_id)
     if circle.status not in (Circle.Status.ACTIVE, Circle.Status.PAUSED):
-        raise CircleError("This circle is not taking new members: it has closed or not started.")
+        raise CircleError(
+            gettext("This circle is not taking new members: it has closed or not started.")
+        )
     if circle.join_policy != Circle.JoinPolicy.OPEN:
-        raise CircleError("This circle is not taking join requests right now.")
+        raise CircleError(gettext("This circle is not taking join requests right now."))
     if is_suspended(user.pk):
-        raise CircleError("Your account is suspended, so you can't join a circle right now.")
+        raise CircleError(
+            gettext("Your account is suspended, so you can't join a circle right now.")
+        )
     if Membership.objects.filter(
         circle=circle, user=user, status=Membership.Status.ACTIVE
     ).exists():
-        raise CircleError("You are already a member of this circle.")
+        raise CircleError(gettext("You are already a member of this circle."))
     if circle.open_seats(pending_invitation_count(circle.pk)) <= 0:
-        raise CircleError("This circle is full.")
+        raise CircleError(gettext("This circle is full."))
     blocked = blocked_ids(user.pk)
     if members_in(circle, blocked):
         # Deliberately vague: a block is never revealed.
-        raise CircleError("You can't ask to join this circle.")
+        raise CircleError(gettext("You can't ask to join this circle."))
     if JoinRequest.objects.filter(
         circle=circle, user=user, status=JoinRequest.Status.PENDING
     ).exists():
-        raise CircleError("You have already asked to join this circle.")
+        raise CircleError(gettext("You have already asked to join this circle."))
     req = JoinRequest.objects.create(circle=circle, user=user, note=(note or "").strip()[:300])
     for m in (
         Membership.objects.filter(
@@ -55,10 +62,12 @@ def join_request_create(user, circle_id: int, note: str = "") -> JoinRequest:
         .exclude(user_id__in=blocked)
         .select_related("user")
     ):
-        notify(
+        notify_in_language(
             m.user,
             Kind.JOIN_REQUEST,
-            f"{user.display_name} asked to join {circle.name}",
+            format_lazy(
+                _("{person} asked to join {name}"), person=user.display_name, name=circle.name
+            ),
             req.note,
             url=circle_url(circle),
         )
@@ -70,7 +79,7 @@ def _lock_request(request_id: int) -> tuple[Circle, JoinRequest]:
         JoinRequest.objects.filter(pk=request_id).values_list("circle_id", flat=True).first()
     )
     if circle_id is None:
-        raise CircleError("That join request does not exist.")
+        raise CircleError(gettext("That join request does not exist."))
     circle = lock_circle(circle_id)
     return circle, JoinRequest.objects.select_for_update().select_related("user").get(pk=request_id)
 
@@ -81,28 +90,28 @@ def join_request_approve(facilitator, request_id: int) -> Membership:
     circle, req = _lock_request(request_id)
     require_facilitator(facilitator, circle)
     if req.status != JoinRequest.Status.PENDING:
-        raise CircleError("This join request has already been answered or withdrawn.")
+        raise CircleError(gettext("This join request has already been answered or withdrawn."))
     if circle.status not in (Circle.Status.ACTIVE, Circle.Status.PAUSED):
-        raise CircleError("This circle is not taking new members.")
+        raise CircleError(gettext("This circle is not taking new members."))
     if (
         is_suspended(req.user_id)
         or not has_agreed(req.user)
         or members_in(circle, blocked_ids(req.user_id))
     ):
         # One calm answer for every reason: a block or a suspension is never revealed.
-        raise CircleError("This person can't join this circle right now.")
+        raise CircleError(gettext("This person can't join this circle right now."))
     if circle.open_seats(pending_invitation_count(circle.pk)) <= 0:
-        raise CircleError("This circle is full.")
+        raise CircleError(gettext("This circle is full."))
     membership = membership_add(circle, req.user)
     req.status = JoinRequest.Status.APPROVED
     req.decided_at = timezone.now()
     req.decided_by = facilitator
     req.save(update_fields=["status", "decided_at", "decided_by"])
-    notify(
+    notify_in_language(
         req.user,
         Kind.JOIN_REQUEST,
-        f"Welcome to {circle.name}",
-        "The facilitator approved your request to join.",
+        format_lazy(_("Welcome to {name}"), name=circle.name),
+        _("The facilitator approved your request to join."),
         url=circle_url(circle),
     )
     membership_welcome(circle, req.user)
@@ -115,17 +124,19 @@ def join_request_decline(facilitator, request_id: int) -> JoinRequest:
     circle, req = _lock_request(request_id)
     require_facilitator(facilitator, circle)
     if req.status != JoinRequest.Status.PENDING:
-        raise CircleError("This join request has already been answered or withdrawn.")
+        raise CircleError(gettext("This join request has already been answered or withdrawn."))
     req.status = JoinRequest.Status.DECLINED
     req.decided_at = timezone.now()
     req.decided_by = facilitator
     req.save(update_fields=["status", "decided_at", "decided_by"])
-    notify(
+    notify_in_language(
         req.user,
         Kind.JOIN_REQUEST,
-        f"Your request to join {circle.name}",
-        "The facilitator couldn't take you into this circle. Other circles are open, and "
-        "matching rounds keep looking for you.",
+        format_lazy(_("Your request to join {name}"), name=circle.name),
+        _(
+            "The facilitator couldn't take you into this circle. Other circles are open, and "
+            "matching rounds keep looking for you."
+        ),
         url=reverse("circles:browse"),
     )
     return req
@@ -136,9 +147,9 @@ def join_request_withdraw(user, request_id: int) -> JoinRequest:
     """The person who asked takes the request back."""
     _circle, req = _lock_request(request_id)
     if req.user_id != user.pk:
-        raise CircleError("That join request does not exist.")
+        raise CircleError(gettext("That join request does not exist."))
     if req.status != JoinRequest.Status.PENDING:
-        raise CircleError("This join request has already been answered or withdrawn.")
+        raise CircleError(gettext("This join request has already been answered or withdrawn."))
     req.status = JoinRequest.Status.WITHDRAWN
     req.decided_at = timezone.now()
     req.save(update_fields=["status", "decided_at"])

@@ -20,11 +20,15 @@ sent on commit.
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
 from connect.notifications.models import Kind
-from connect.notifications.services import notify
 
+from ..language import notify_in_language
 from ..models import (
     MIN_CIRCLE_SIZE,
     Circle,
@@ -47,7 +51,7 @@ from .common import (
 
 # Extra waiting rounds for the accepted members of a circle that could not start.
 DISSOLVED_PRIORITY_ROUNDS = 3
-CANNOT_START = "Not enough people accepted before the invitations ran out."
+CANNOT_START = _("Not enough people accepted before the invitations ran out.")
 
 
 # --- Starting -------------------------------------------------------------------
@@ -69,24 +73,28 @@ def activate(circle: Circle) -> None:
         if first is not None:
             first.role = Membership.Role.FACILITATOR
             first.save(update_fields=["role"])
-            notify(
+            notify_in_language(
                 first.user,
                 Kind.CIRCLE,
-                f"Would you facilitate {circle.name}?",
-                "You were the first to accept, so we have asked you to be this circle's "
-                "facilitator: welcome people, schedule meetups and approve join requests. "
-                "If you'd rather not, hand the role to another member on the circle page.",
+                format_lazy(_("Would you facilitate {name}?"), name=circle.name),
+                _(
+                    "You were the first to accept, so we have asked you to be this circle's "
+                    "facilitator: welcome people, schedule meetups and approve join requests. "
+                    "If you'd rather not, hand the role to another member on the circle page."
+                ),
                 url=circle_url(circle),
             )
     if was_forming:
         notify_members(
             circle,
-            f"{circle.name} is now active",
-            "Enough people have accepted: your circle is starting. Say hello in the chat "
-            "and find a time for your first meetup.",
+            format_lazy(_("{name} is now active"), name=circle.name),
+            _(
+                "Enough people have accepted: your circle is starting. Say hello in the chat "
+                "and find a time for your first meetup."
+            ),
         )
     else:
-        notify_members(circle, f"{circle.name} is back to full strength")
+        notify_members(circle, format_lazy(_("{name} is back to full strength"), name=circle.name))
 
 
 @transaction.atomic
@@ -96,9 +104,12 @@ def circle_activate(circle_id: int) -> Circle:
     if circle.status == Circle.Status.ACTIVE:
         return circle
     if circle.status == Circle.Status.CLOSED:
-        raise CircleError("This circle has closed.")
+        raise CircleError(gettext("This circle has closed."))
     if circle.member_count < MIN_CIRCLE_SIZE:
-        raise CircleError(f"A circle needs at least {MIN_CIRCLE_SIZE} members to start.")
+        raise CircleError(
+            gettext("A circle needs at least %(count)s members to start.")
+            % {"count": MIN_CIRCLE_SIZE}
+        )
     activate(circle)
     return circle
 
@@ -128,17 +139,22 @@ def _hand_facilitation_over(circle: Circle, reason: MembershipEndReason) -> None
         return
     nxt.role = Membership.Role.FACILITATOR
     nxt.save(update_fields=["role"])
-    gone = (
-        "Your facilitator is no longer in the circle"
+    body = (
+        _(
+            "Your facilitator is no longer in the circle, and you have been in the circle "
+            "longest. You can hand the role to another member on the circle page."
+        )
         if reason.membership_status == Membership.Status.REMOVED
-        else "Your facilitator left"
+        else _(
+            "Your facilitator left, and you have been in the circle longest. You can hand "
+            "the role to another member on the circle page."
+        )
     )
-    notify(
+    notify_in_language(
         nxt.user,
         Kind.CIRCLE,
-        f"Would you facilitate {circle.name}?",
-        f"{gone}, and you have been in the circle longest. You can hand the role to "
-        "another member on the circle page.",
+        format_lazy(_("Would you facilitate {name}?"), name=circle.name),
+        body,
         url=circle_url(circle),
     )
 
@@ -150,10 +166,16 @@ def _pause(circle: Circle) -> None:
     StayOpenVote.objects.filter(circle=circle).delete()
     notify_members(
         circle,
-        f"{circle.name} is below {MIN_CIRCLE_SIZE} members: stay open or close?",
-        "Someone left, so the circle is paused. It stays open and the next matching "
-        "rounds offer its seats to new people, unless more than half of you vote to "
-        "close it. Vote on the circle page.",
+        format_lazy(
+            _("{name} is below {count} members: stay open or close?"),
+            name=circle.name,
+            count=MIN_CIRCLE_SIZE,
+        ),
+        _(
+            "Someone left, so the circle is paused. It stays open and the next matching "
+            "rounds offer its seats to new people, unless more than half of you vote to "
+            "close it. Vote on the circle page."
+        ),
     )
 
 
@@ -197,7 +219,7 @@ def membership_leave(user, circle_id: int) -> Circle:
         circle=circle, user=user, status=Membership.Status.ACTIVE
     ).first()
     if membership is None:
-        raise CircleError("You are not a member of this circle.")
+        raise CircleError(gettext("You are not a member of this circle."))
     membership_end(membership, MembershipEndReason.LEFT)
     circle.refresh_from_db()
     return circle
@@ -207,7 +229,7 @@ def membership_leave(user, circle_id: int) -> Circle:
 
 
 @transaction.atomic
-def circle_close(circle: Circle, reason: CircleCloseReason, detail: str = "") -> Circle:
+def circle_close(circle: Circle, reason: CircleCloseReason, detail: str | Promise = "") -> Circle:
     """Close the circle: every membership ends (each member is told, with
     ``detail``), pending invitations and join requests are withdrawn. A forming
     circle that could not start (``DISSOLVED``) sends its members back to
@@ -226,17 +248,28 @@ def circle_close(circle: Circle, reason: CircleCloseReason, detail: str = "") ->
             Profile.objects.filter(user_id=m.user_id).update(
                 is_looking=True, waiting_rounds=F("waiting_rounds") + DISSOLVED_PRIORITY_ROUNDS
             )
-            notify(
+            notify_in_language(
                 m.user,
                 Kind.CIRCLE,
-                f"{circle.name} did not start",
-                (detail or "Not enough people accepted in time.")
-                + " You're back on the waiting list, at the front of the line for the next "
-                "matching round.",
+                format_lazy(_("{name} did not start"), name=circle.name),
+                format_lazy(
+                    "{} {}",
+                    detail or _("Not enough people accepted in time."),
+                    _(
+                        "You're back on the waiting list, at the front of the line for the "
+                        "next matching round."
+                    ),
+                ),
                 url=reverse("circles:mine"),
             )
         else:
-            notify(m.user, Kind.CIRCLE, f"{circle.name} has closed", detail, url="/")
+            notify_in_language(
+                m.user,
+                Kind.CIRCLE,
+                format_lazy(_("{name} has closed"), name=circle.name),
+                detail,
+                url="/",
+            )
     Invitation.objects.filter(circle=circle, status=Invitation.Status.PENDING).update(
         status=Invitation.Status.WITHDRAWN, responded_at=now()
     )
@@ -266,11 +299,11 @@ def stay_open_vote(user, circle_id: int, choice: str) -> Circle:
     if not Membership.objects.filter(
         circle=circle, user=user, status=Membership.Status.ACTIVE
     ).exists():
-        raise CircleError("You are not a member of this circle.")
+        raise CircleError(gettext("You are not a member of this circle."))
     if circle.status != Circle.Status.PAUSED:
-        raise CircleError("There is nothing to vote on: the circle is not paused.")
+        raise CircleError(gettext("There is nothing to vote on: the circle is not paused."))
     if choice not in StayOpenVote.Choice.values:
-        raise CircleError("Choose to stay open or to close.")
+        raise CircleError(gettext("Choose to stay open or to close."))
     StayOpenVote.objects.update_or_create(circle=circle, user=user, defaults={"choice": choice})
     close_votes = StayOpenVote.objects.filter(
         circle=circle,
@@ -282,6 +315,6 @@ def stay_open_vote(user, circle_id: int, choice: str) -> Circle:
         circle = circle_close(
             circle,
             CircleCloseReason.VOTED,
-            "Most of the remaining members chose to close the circle.",
+            _("Most of the remaining members chose to close the circle."),
         )
     return circle

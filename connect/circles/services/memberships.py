@@ -7,11 +7,14 @@ membership lives in ``lifecycle``.
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
 from connect.notifications.models import Kind
-from connect.notifications.services import notify
 
+from ..language import notify_in_language
 from ..models import MIN_CIRCLE_SIZE, Circle, Membership
 from .common import CircleError, circle_url, lock_circle, notify_members, require_facilitator
 from .lifecycle import activate
@@ -21,18 +24,20 @@ def membership_add(circle: Circle, user, role: str = Membership.Role.MEMBER) -> 
     """Take a seat; the caller holds the circle's row lock."""
     if circle.member_count >= circle.capacity:
         raise CircleError(
-            "Sorry, this circle is full now: someone took the last seat a moment ago."
+            gettext("Sorry, this circle is full now: someone took the last seat a moment ago.")
         )
     if Membership.objects.filter(
         circle=circle, user=user, status=Membership.Status.ACTIVE
     ).exists():
-        raise CircleError("You are already a member of this circle.")
+        raise CircleError(gettext("You are already a member of this circle."))
     try:
         with transaction.atomic():
             membership = Membership.objects.create(circle=circle, user=user, role=role)
             Circle.objects.filter(pk=circle.pk).update(member_count=F("member_count") + 1)
     except IntegrityError as exc:  # the constraints are the last word on seats
-        raise CircleError("Sorry, this circle is full now, or you are already in it.") from exc
+        raise CircleError(
+            gettext("Sorry, this circle is full now, or you are already in it.")
+        ) from exc
     circle.member_count += 1
     Profile.objects.filter(user=user).update(waiting_rounds=0)
     return membership
@@ -42,7 +47,11 @@ def membership_welcome(circle: Circle, user) -> None:
     """Tell an existing circle who joined (a forming circle is told once, when it
     starts), and start the circle once it has the minimum members."""
     if circle.status != Circle.Status.FORMING:
-        notify_members(circle, f"{user.display_name} joined {circle.name}", exclude={user.pk})
+        notify_members(
+            circle,
+            format_lazy(_("{person} joined {name}"), person=user.display_name, name=circle.name),
+            exclude={user.pk},
+        )
     if (
         circle.status in (Circle.Status.FORMING, Circle.Status.PAUSED)
         and circle.member_count >= MIN_CIRCLE_SIZE
@@ -63,16 +72,16 @@ def facilitator_handover(user, circle_id: int, to_user_id: int) -> Circle:
         .first()
     )
     if target is None or target.pk == mine.pk:
-        raise CircleError("Choose another member of this circle.")
+        raise CircleError(gettext("Choose another member of this circle."))
     target.role = Membership.Role.FACILITATOR
     target.save(update_fields=["role"])
     mine.role = Membership.Role.MEMBER
     mine.save(update_fields=["role"])
-    notify(
+    notify_in_language(
         target.user,
         Kind.CIRCLE,
-        f"You are now the facilitator of {circle.name}",
-        f"{user.display_name} handed the facilitator role to you.",
+        format_lazy(_("You are now the facilitator of {name}"), name=circle.name),
+        format_lazy(_("{person} handed the facilitator role to you."), person=user.display_name),
         url=circle_url(circle),
     )
     return circle

@@ -3,6 +3,7 @@ their circle, embedded in the circle page; and the ``cell`` filter for tables.""
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from connect.insights import charts, selectors, tables
 from connect.insights.permissions import can_see_circle_health
@@ -24,8 +25,10 @@ def circle_health_panel(context, circle, membership):
         return {"hide": True}
     zone = getattr(getattr(request.user, "profile", None), "timezone", "") or "UTC"
     health = selectors.circle_health(circle.pk, timezone.now(), zone)
-    chart = charts.render(health.chart, "Attendance at the last meetups", f"circle-{circle.pk}")
+    chart = charts.render(
+        health.chart, gettext("Attendance at the last meetups"), f"circle-{circle.pk}"
+    )
     table = tables.table_html(
-        health.columns, health.rows, "Your circle's last meetups", "circle-health-caption"
+        health.columns, health.rows, gettext("Your circle's last meetups"), "circle-health-caption"
     )
     return {"health": health, "svg": chart, "table": table, "circle": circle}

@@ -6,13 +6,16 @@ one transaction.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.sessions import end_web_sessions
 from connect.chat.models import Message
@@ -21,12 +24,12 @@ from connect.chat.realtime import (
     broadcast_message_changed,
     close_user_sockets,
 )
+from connect.circles.language import notify_in_language
 from connect.circles.models import Circle, MembershipEndReason
 from connect.circles.selectors import active_membership, is_active_member
 from connect.circles.services.lifecycle import membership_end
 from connect.notifications.enqueue import task_enqueue_on_commit
 from connect.notifications.models import Kind
-from connect.notifications.services import notify
 from connect.safety.models import ModerationWarning, Mute, Suspension
 from connect.safety.signals import suspension_started
 from connect.video.tasks import mute_participant
@@ -65,9 +68,9 @@ def moderation_action_take(
     """
     reason = (reason or "").strip()
     if kind not in Action.values or kind not in {*APPEALABLE_KINDS, *IN_THE_MOMENT, Action.DISMISS}:
-        raise ModerationError("Choose an action.")
+        raise ModerationError(gettext("Choose an action."))
     if not reason:
-        raise ModerationError("Give a reason: it is recorded and shown to the person.")
+        raise ModerationError(gettext("Give a reason: it is recorded and shown to the person."))
     if message is not None:
         circle = message.circle
         user = message.author
@@ -75,27 +78,27 @@ def moderation_action_take(
     report_list = list(reports)
     if kind == Action.MUTE:
         if ends_at is None:
-            raise ModerationError("A mute needs an end time.")
+            raise ModerationError(gettext("A mute needs an end time."))
     if ends_at is not None and ends_at <= timezone.now():
-        raise ModerationError("The end time must be in the future.")
+        raise ModerationError(gettext("The end time must be in the future."))
     role = access_moderation_action(actor, kind, circle_id, ends_at, user.pk if user else None)
     if user is not None and user.pk == actor.pk:
-        raise ModerationError("You can't take a moderation action on yourself.")
+        raise ModerationError(gettext("You can't take a moderation action on yourself."))
     if kind == Action.DISMISS and not report_list:
-        raise ModerationError("There are no open reports to dismiss.")
+        raise ModerationError(gettext("There are no open reports to dismiss."))
     if kind in {Action.WARN, Action.MUTE, Action.REMOVE, Action.SUSPEND, Action.VIDEO_MUTE} and (
         user is None
     ):
-        raise ModerationError("Choose the person this action is about.")
+        raise ModerationError(gettext("Choose the person this action is about."))
     if kind == Action.HIDE_MESSAGE and message is None:
-        raise ModerationError("Choose the message to hide.")
+        raise ModerationError(gettext("Choose the message to hide."))
     if kind in {Action.MUTE, Action.REMOVE, Action.VIDEO_MUTE}:
         if circle is None:
-            raise ModerationError("Choose the circle.")
+            raise ModerationError(gettext("Choose the circle."))
         if not is_active_member(user, circle.pk):
-            raise ModerationError("That person is not a member of this circle.")
+            raise ModerationError(gettext("That person is not a member of this circle."))
     if any(r.status != Report.Status.OPEN for r in report_list):
-        raise ModerationError("Some of these reports were already handled.")
+        raise ModerationError(gettext("Some of these reports were already handled."))
 
     with transaction.atomic():
         entry = ModerationAction.objects.create(
@@ -160,13 +163,13 @@ def _resolve_reports(reports, kind: str) -> None:
     )
     # The reporter hears the outcome in general words: never what was done to whom.
     if status == Report.Status.ACTIONED:
-        body = (
+        body = _(
             "A moderator reviewed your report and took action under the community "
             "guidelines. To protect everyone's privacy we don't share the details. "
             "Thank you for looking out for your circle."
         )
     else:
-        body = (
+        body = _(
             "A moderator reviewed your report and found no breach of the community "
             "guidelines this time. Thank you for telling us; you can always report again "
             "or block someone."
@@ -174,7 +177,7 @@ def _resolve_reports(reports, kind: str) -> None:
     for reporter_id in {r.reporter_id for r in reports if r.reporter_id}:
         reporter = get_user_model().objects.filter(pk=reporter_id).first()
         if reporter is not None:
-            notify(reporter, Kind.MODERATION, "Your report was reviewed", body)
+            notify_in_language(reporter, Kind.MODERATION, _("Your report was reviewed"), body)
 
 
 def appeal_link_token(action_id: int) -> str:
@@ -190,27 +193,65 @@ def action_from_appeal_token(token: str) -> ModerationAction | None:
 
 
 def _tell_the_person(entry: ModerationAction, user, circle, warning) -> None:
-    """What happened, why, and how to appeal."""
-    where = f" in {circle.name}" if circle is not None else ""
-    until = f" until {entry.ends_at:%d %B %Y %H:%M} UTC" if entry.ends_at else ""
-    texts: dict[str, str] = {
-        Action.WARN: "You have received a warning",
-        Action.HIDE_MESSAGE: f"One of your messages{where} was hidden",
-        Action.MUTE: f"You are muted{where}{until}: you can read but not post",
-        Action.REMOVE: f"You were removed from {circle.name if circle else 'a circle'}",
-        Action.SUSPEND: f"Your account is suspended{until or ' until further notice'}",
-    }
-    what = texts[entry.kind]
-    if entry.kind == Action.SUSPEND:
-        # A suspended person cannot log in, so the email carries a signed appeal link.
-        url = reverse("moderation:appeal_by_link", args=[appeal_link_token(entry.pk)])
-    elif warning is not None:
-        url = reverse("moderation:warning", args=[warning.pk])
-    else:
-        url = reverse("moderation:appeal", args=[entry.pk])
-    body = (
-        f"{what}.\n\nWhy: {entry.reason}\n\n"
+    """What happened, why, and how to appeal (in the person's language)."""
+    notify_in_language(
+        user,
+        Kind.MODERATION,
+        lazy(_what_happened, str)(entry, circle),
+        lazy(_notice_body, str)(entry, circle),
+        _appeal_url(entry, warning),
+    )
+
+
+def _notice_body(entry: ModerationAction, circle) -> str:
+    return gettext(
+        "%(what)s.\n\nWhy: %(reason)s\n\n"
         "If you think this was a mistake, you can appeal: open the link and tell a "
         "moderator what happened. A different person will look at it."
-    )
-    notify(user, Kind.MODERATION, what, body, url)
+    ) % {"what": _what_happened(entry, circle), "reason": entry.reason}
+
+
+def _what_happened(entry: ModerationAction, circle) -> str:
+    values = {
+        "circle": circle.name if circle is not None else "",
+        "until": formats.date_format(
+            entry.ends_at.astimezone(UTC), pgettext("date format", "d F Y H:i")
+        )
+        if entry.ends_at
+        else "",
+    }
+    if entry.kind == Action.WARN:
+        return gettext("You have received a warning")
+    if entry.kind == Action.HIDE_MESSAGE:
+        if circle is not None:
+            return gettext("One of your messages in %(circle)s was hidden") % values
+        return gettext("One of your messages was hidden")
+    if entry.kind == Action.MUTE:
+        if circle is not None and entry.ends_at:
+            return (
+                gettext(
+                    "You are muted in %(circle)s until %(until)s UTC: you can read but not post"
+                )
+                % values
+            )
+        if circle is not None:
+            return gettext("You are muted in %(circle)s: you can read but not post") % values
+        if entry.ends_at:
+            return gettext("You are muted until %(until)s UTC: you can read but not post") % values
+        return gettext("You are muted: you can read but not post")
+    if entry.kind == Action.REMOVE:
+        if circle is not None:
+            return gettext("You were removed from %(circle)s") % values
+        return gettext("You were removed from a circle")
+    if entry.ends_at:
+        return gettext("Your account is suspended until %(until)s UTC") % values
+    return gettext("Your account is suspended until further notice")
+
+
+def _appeal_url(entry: ModerationAction, warning) -> str:
+    if entry.kind == Action.SUSPEND:
+        # A suspended person cannot log in, so the email carries a signed appeal link.
+        return reverse("moderation:appeal_by_link", args=[appeal_link_token(entry.pk)])
+    if warning is not None:
+        return reverse("moderation:warning", args=[warning.pk])
+    return reverse("moderation:appeal", args=[entry.pk])

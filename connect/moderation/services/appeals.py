@@ -2,12 +2,15 @@
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from connect.access import not_found
 from connect.chat.models import Message
 from connect.chat.realtime import broadcast_message_changed
+from connect.circles.language import notify_in_language
 from connect.notifications.models import Kind
-from connect.notifications.services import notify
 from connect.safety.models import ModerationWarning, Mute, Suspension
 
 from ..models import APPEALABLE_KINDS, Appeal, ModerationAction
@@ -20,15 +23,17 @@ def appeal_create(user, action: ModerationAction, text: str) -> Appeal:
     if action.target_user_id != user.pk:
         raise not_found(NO_ACTION)
     if action.kind not in APPEALABLE_KINDS:
-        raise ModerationError("This can't be appealed.")
+        raise ModerationError(gettext("This can't be appealed."))
     text = (text or "").strip()
     if not text:
-        raise ModerationError("Tell us why you are appealing.")
+        raise ModerationError(gettext("Tell us why you are appealing."))
     try:
         with transaction.atomic():
             return Appeal.objects.create(action=action, appellant=user, text=text[:2000])
     except IntegrityError:
-        raise ModerationError("You already have an appeal waiting on this action.") from None
+        raise ModerationError(
+            gettext("You already have an appeal waiting on this action.")
+        ) from None
 
 
 def appeal_decide(moderator, appeal: Appeal, overturn: bool, reason: str) -> ModerationAction:
@@ -36,14 +41,14 @@ def appeal_decide(moderator, appeal: Appeal, overturn: bool, reason: str) -> Mod
     access_moderator(moderator)
     reason = (reason or "").strip()
     if not reason:
-        raise ModerationError("Give a reason: it is recorded and shown to the person.")
+        raise ModerationError(gettext("Give a reason: it is recorded and shown to the person."))
     if appeal.status != Appeal.Status.OPEN:
-        raise ModerationError("This appeal was already decided.")
+        raise ModerationError(gettext("This appeal was already decided."))
     action = appeal.action
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
         if appeal.status != Appeal.Status.OPEN:
-            raise ModerationError("This appeal was already decided.")
+            raise ModerationError(gettext("This appeal was already decided."))
         if overturn:
             _undo(action)
         appeal.status = Appeal.Status.OVERTURNED if overturn else Appeal.Status.UPHELD
@@ -60,15 +65,16 @@ def appeal_decide(moderator, appeal: Appeal, overturn: bool, reason: str) -> Mod
             reason=reason,
         )
         if overturn:
-            title = "Your appeal was accepted"
+            title = _("Your appeal was accepted")
             extra = (
-                " You can ask to join the circle again."
+                _("You can ask to join the circle again.")
                 if action.kind == Action.REMOVE
-                else " The action has been reversed."
+                else _("The action has been reversed.")
             )
+            body = format_lazy("{} {}", reason, extra)
         else:
-            title, extra = "Your appeal was reviewed: the decision stands", ""
-        notify(appeal.appellant, Kind.MODERATION, title, f"{reason}{extra}")
+            title, body = _("Your appeal was reviewed: the decision stands"), reason
+        notify_in_language(appeal.appellant, Kind.MODERATION, title, body)
     return entry
 
 
@@ -98,7 +104,7 @@ def _undo(action: ModerationAction) -> None:
 
 def warning_acknowledge(user, warning: ModerationWarning) -> None:
     if warning.user_id != user.pk:
-        raise not_found("There is no such warning.")
+        raise not_found(gettext("There is no such warning."))
     ModerationWarning.objects.filter(pk=warning.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=timezone.now()
     )

@@ -1,5 +1,7 @@
 """After a block: the circles both people share, and leaving one to be rematched."""
 
+from django.utils.translation import gettext
+
 from connect.circles.models import Circle, Membership, MembershipEndReason
 from connect.circles.selectors import active_membership
 from connect.circles.services.lifecycle import membership_end
@@ -21,5 +23,5 @@ def membership_end_and_rematch(user, circle_id: int) -> None:
     """Leave the circle (freeing the seat) and wait for the next matching round."""
     membership = active_membership(user, circle_id)
     if membership is None:
-        raise ModerationError("You are not a member of that circle.")
+        raise ModerationError(gettext("You are not a member of that circle."))
     membership_end(membership, MembershipEndReason.BLOCKED_REMATCH)

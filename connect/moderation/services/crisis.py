@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from connect.chat.models import Message
+from connect.circles.language import notify_in_language
 from connect.circles.models import Membership
 from connect.notifications.models import Kind
-from connect.notifications.services import notify
 from connect.safety.crisis_language import crisis_phrases_in
 
 from ..models import CrisisAlert, ModerationAction
@@ -50,12 +52,14 @@ def crisis_alert_raise(message: Message) -> CrisisAlert | None:
     recipients = {u.pk: u for u in [*facilitators, *moderators()]}
     recipients.pop(message.author_id, None)
     for person in recipients.values():
-        notify(
+        notify_in_language(
             person,
             Kind.MODERATION,
-            "Crisis alert: someone in a circle may need care",
-            "A chat message may show someone in crisis. Please look at it now and "
-            "check in with care; the writer has been shown crisis resources.",
+            _("Crisis alert: someone in a circle may need care"),
+            _(
+                "A chat message may show someone in crisis. Please look at it now and "
+                "check in with care; the writer has been shown crisis resources."
+            ),
             url,
         )
     return alert
@@ -64,16 +68,18 @@ def crisis_alert_raise(message: Message) -> CrisisAlert | None:
 def crisis_alert_handle(actor, alert: CrisisAlert, note: str) -> ModerationAction:
     role = actor_role(actor, alert.circle_id)
     if role is None:
-        raise PermissionDenied("Only the circle's facilitators and moderators can do that.")
+        raise PermissionDenied(
+            gettext("Only the circle's facilitators and moderators can do that.")
+        )
     note = (note or "").strip()
     if not note:
-        raise ModerationError("Say briefly what you did (it is recorded).")
+        raise ModerationError(gettext("Say briefly what you did (it is recorded)."))
     with transaction.atomic():
         updated = CrisisAlert.objects.filter(pk=alert.pk, status=CrisisAlert.Status.OPEN).update(
             status=CrisisAlert.Status.HANDLED, handled_at=timezone.now(), handled_by_id=actor.pk
         )
         if not updated:
-            raise ModerationError("This alert was already handled.")
+            raise ModerationError(gettext("This alert was already handled."))
         return ModerationAction.objects.create(
             kind=Action.CRISIS_HANDLED,
             actor_id=actor.pk,

@@ -1,6 +1,8 @@
 """Reports: what can be reported, by whom, and filing one (rate-limited)."""
 
 from django.core.cache import cache
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from connect.chat.selectors import get_visible_message
 from connect.circles.selectors import browsable_circle, is_active_member
@@ -51,7 +53,7 @@ def reports_left(user_id: int) -> int:
     return max(0, REPORTS_PER_HOUR - int(cache.get(_report_rate_key(user_id), 0)))
 
 
-NOT_FOUND = "We couldn't find what you wanted to report."
+NOT_FOUND = _("We couldn't find what you wanted to report.")
 
 
 def report_target_resolve(viewer, target_type: str, target_id: int):
@@ -66,12 +68,12 @@ def report_target_resolve(viewer, target_type: str, target_id: int):
     content raises ModerationError.
     """
     if target_type not in Report.TargetType.values:
-        raise TargetNotFound("That is not something that can be reported.")
+        raise TargetNotFound(gettext("That is not something that can be reported."))
     obj = queue.target_object(target_type, target_id)
     if obj is None or not _can_see_target(viewer, target_type, obj):
-        raise TargetNotFound(NOT_FOUND)
+        raise TargetNotFound(str(NOT_FOUND))
     if queue.target_person_id(target_type, obj) == viewer.pk:
-        raise ModerationError("You can't report yourself or your own messages.")
+        raise ModerationError(gettext("You can't report yourself or your own messages."))
     return obj
 
 
@@ -99,12 +101,14 @@ def report_create(reporter, target_type: str, target_id: int, reason: str, note:
     """Record a report. Rate-limited per person; the reported person is never told who."""
     report_target_resolve(reporter, target_type, target_id)
     if reason not in reasons_for(target_type):
-        raise ModerationError("Choose one of the reasons offered for the report.")
+        raise ModerationError(gettext("Choose one of the reasons offered for the report."))
     key = _report_rate_key(reporter.pk)
     if int(cache.get(key, 0)) >= REPORTS_PER_HOUR:
         raise ReportRateLimited(
-            "You have sent many reports in the last hour. Please wait a little; "
-            "if someone is in danger, use “Need help now”."
+            gettext(
+                "You have sent many reports in the last hour. Please wait a little; "
+                "if someone is in danger, use “Need help now”."
+            )
         )
     report = Report.objects.create(
         reporter=reporter,

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from connect.access import answers_access_denied
@@ -91,7 +92,7 @@ def appeal_review(request, appeal_id):
         except ModerationError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Appeal decided; the person has been told.")
+            messages.success(request, gettext("Appeal decided; the person has been told."))
             return redirect("moderation:queue")
     history = ModerationAction.objects.filter(target_user_id=item.action.target_user_id)[:50]
     return render(
@@ -108,7 +109,7 @@ def warning(request, warning_id):
     item = access_warning(request.user, warning_id)
     if request.method == "POST":
         warning_acknowledge(request.user, item)
-        messages.success(request, "Thank you for reading the warning.")
+        messages.success(request, gettext("Thank you for reading the warning."))
         return redirect("dashboard")
     return render(
         request,

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from connect.access import answers_access_denied, not_found
@@ -41,7 +42,7 @@ def _block_target(request):
     elif user_id is not None:
         other = blockable_person(request.user, user_id)
     if other is None:
-        raise not_found("No such person.")
+        raise not_found(gettext("No such person."))
     return other, message_id
 
 
@@ -68,8 +69,11 @@ def block(request):
         return redirect("moderation:blocks")
     messages.success(
         request,
-        f"You blocked {other.display_name}. You won't see each other's messages "
-        "and won't be matched together. They are not told.",
+        gettext(
+            "You blocked %(name)s. You won't see each other's messages "
+            "and won't be matched together. They are not told."
+        )
+        % {"name": other.display_name},
     )
     if shared_circles(request.user, other.pk).exists():
         return redirect("moderation:block_shared", user_id=other.pk)
@@ -82,7 +86,7 @@ def block(request):
 def unblock(request, user_id):
     if not block_delete(request.user, user_id):
         raise not_found(NOT_BLOCKED)
-    messages.success(request, "Unblocked.")
+    messages.success(request, gettext("Unblocked."))
     return redirect("moderation:blocks")
 
 
@@ -95,12 +99,14 @@ def block_shared(request, user_id):
     if request.method == "POST":
         circle_id = parse_id(request.POST.get("circle_id"))
         if circle_id is None or not circles.filter(pk=circle_id).exists():
-            raise not_found("Not a circle you share.")
+            raise not_found(gettext("Not a circle you share."))
         membership_end_and_rematch(request.user, circle_id)
         messages.success(
             request,
-            "You left the circle. You are waiting for the next matching round, "
-            "and you will not be matched with the person you blocked.",
+            gettext(
+                "You left the circle. You are waiting for the next matching round, "
+                "and you will not be matched with the person you blocked."
+            ),
         )
         return redirect("moderation:blocks")
     return render(

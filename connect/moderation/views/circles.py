@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from connect.access import answers_access_denied
 from connect.chat.models import Message
@@ -29,7 +30,7 @@ User = get_user_model()
 
 
 def _message_label(message: Message) -> str:
-    author = message.author.display_name if message.author else "Former member"
+    author = message.author.display_name if message.author else gettext("Former member")
     body = message.body if len(message.body) <= 60 else message.body[:59] + "…"
     return f"{author}: {body}"
 
@@ -76,7 +77,7 @@ def circle_safety(request, circle_id):
             if data["kind"] == Action.HIDE_MESSAGE:
                 message = Message.objects.filter(pk=data.get("message"), circle=circle).first()
                 if message is None:
-                    form.add_error("message", "Choose a message of this circle.")
+                    form.add_error("message", gettext("Choose a message of this circle."))
             person = User.objects.filter(pk=data.get("person")).first()
             if not form.errors:
                 try:
@@ -92,7 +93,10 @@ def circle_safety(request, circle_id):
                 except ModerationError as exc:
                     form.add_error(None, str(exc))
                 else:
-                    messages.success(request, f"Done: {Action(data['kind']).label}.")
+                    messages.success(
+                        request,
+                        gettext("Done: %(action)s.") % {"action": Action(data["kind"]).label},
+                    )
                     return redirect("moderation:circle", circle_id=circle.pk)
     return render(
         request,

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from connect.access import answers_access_denied
 
@@ -30,7 +31,9 @@ def alert(request, alert_id):
         except ModerationError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Marked as handled. Thank you for looking out for them.")
+            messages.success(
+                request, gettext("Marked as handled. Thank you for looking out for them.")
+            )
             return redirect("moderation:alert", alert_id=item.pk)
     return render(
         request,

@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from accounts.data_rights import delete_account, export_all
@@ -44,7 +45,9 @@ def delete_account_view(request):
         user = request.user
         logout(request)
         delete_account(user)
-        messages.success(request, "Your account and personal data have been deleted. Take care.")
+        messages.success(
+            request, gettext("Your account and personal data have been deleted. Take care.")
+        )
         return redirect("landing")
     return render(
         request,

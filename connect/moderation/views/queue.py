@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from connect.access import not_found
@@ -43,14 +44,18 @@ def queue_list(request):
             "appeals": queue.open_appeals(),
             "items": queue.report_groups(order),
             "order": order,
-            "orderings": [("newest", "Newest"), ("oldest", "Oldest"), ("most", "Most reported")],
+            "orderings": [
+                ("newest", gettext("Newest")),
+                ("oldest", gettext("Oldest")),
+                ("most", gettext("Most reported")),
+            ],
         },
     )
 
 
 def _queue_target(target_type, target_id):
     if target_type not in Report.TargetType.values:
-        raise not_found("Unknown kind of report.")
+        raise not_found(gettext("Unknown kind of report."))
     reports = list(
         Report.objects.filter(
             target_type=target_type, target_id=target_id, status=Report.Status.OPEN
@@ -58,7 +63,7 @@ def _queue_target(target_type, target_id):
     )
     obj = queue.target_object(target_type, target_id)
     if obj is None and not reports:
-        raise not_found("Nothing reported here.")
+        raise not_found(gettext("Nothing reported here."))
     return obj, reports
 
 
@@ -106,7 +111,9 @@ def queue_item(request, target_type, target_id):
             form.add_error(None, str(exc))
         else:
             messages.success(
-                request, f"Done: {Action(data['kind']).label}. It is in the audit log."
+                request,
+                gettext("Done: %(action)s. It is in the audit log.")
+                % {"action": Action(data["kind"]).label},
             )
             return redirect("moderation:queue")
     earlier, actions = queue.target_history(target_type, target_id, person_id)
