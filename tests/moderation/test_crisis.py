@@ -21,6 +21,15 @@ from connect.safety.crisis_language import contains_crisis_language
         "everyone would be better off without me",
         "I don't want to live anymore",
         "thinking of killing myself tonight",
+        # Spanish, with and without accents
+        "A veces pienso en quitarme la vida",
+        "ya no quiero vivir",
+        "Me quiero morir.",
+        "creo que estarían mejor sin mí",
+        "creo que estarian mejor sin mi",
+        "tengo ganas de hacerme daño",
+        "tengo ganas de hacerme dano",
+        "pienso en el SUICIDIO",
     ],
 )
 def test_crisis_phrases_are_detected(text):
@@ -35,6 +44,10 @@ def test_crisis_phrases_are_detected(text):
         "I'm dying to see you all on Tuesday",
         "the suicidesquad movie was bad",  # word boundary: not the word itself
         "I ended my lifelong habit of doomscrolling",
+        "me muero de risa con vosotros",
+        "este examen va a matarme",
+        "mañana voy a cortarme el pelo",
+        "me muero de ganas de veros el martes",
         "",
     ],
 )
