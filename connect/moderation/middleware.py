@@ -24,6 +24,7 @@ OPEN_WRITES = {
     "crisis",
     "account_logout",
     "moderation:delete_account",
+    "set_language",  # the warning has to be readable: choosing the page's language
 }
 
 

@@ -195,3 +195,17 @@ def test_a_suspension_notice_is_in_the_persons_language(client):
     with translation.override("es"):
         text = login_refused_text(datetime(2026, 12, 7, 18, 30, tzinfo=UTC))
     assert text.startswith("Tu cuenta está suspendida hasta el 7 de diciembre de 2026, 18:30 UTC")
+
+
+def test_a_person_with_an_unread_warning_can_still_switch_language(client):
+    """The warning must be read before anything else is written, and it must be
+    readable: switching the page's language is always allowed."""
+    from connect.safety.models import ModerationWarning
+
+    user = OnboardedUserFactory()
+    ModerationWarning.objects.create(user=user, action_id=1, text="Be kind.")
+    client.force_login(user)
+    response = client.post(reverse("set_language"), {"language": "es", "next": "/dashboard/"})
+    assert response.status_code == 302
+    user.profile.refresh_from_db()
+    assert user.profile.language == "es"
