@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from connect.notifications.models import Kind, Notification
+from connect.notifications.services import notifications_rewrite
 
 from .models import Invitation, JoinRequest, Membership, MembershipEndReason, StayOpenVote
 
@@ -77,9 +78,12 @@ def erase_personal_data(user) -> None:
             n for n in JoinRequest.objects.filter(user=user).values_list("note", flat=True) if n
         }
         if notes:
-            Notification.objects.filter(kind=Kind.JOIN_REQUEST, body__in=notes).exclude(
-                user=user
-            ).update(body="")
+            notifications_rewrite(
+                Notification.objects.filter(kind=Kind.JOIN_REQUEST, body__in=notes).exclude(
+                    user=user
+                ),
+                lambda text: "" if text in notes else text,
+            )
         JoinRequest.objects.filter(user=user).update(note="")
         StayOpenVote.objects.filter(user=user).delete()
     for circle_id in forming:

@@ -6,10 +6,12 @@ left out on purpose: who reported the person, who blocked them, and which
 moderator acted (only the role), so an export can never expose a reporter.
 """
 
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 
 from accounts.erasure import FORMER_MEMBER, erasable_name, without_name
 from connect.notifications.models import Notification, NotificationPreference
+from connect.notifications.services import notifications_rewrite
 from connect.safety.models import Block, ModerationWarning, Mute, Suspension
 
 from .models import Appeal, CrisisAlert, ModerationAction, Report
@@ -172,11 +174,14 @@ def _forget_name_in_others_rows(user) -> None:
 
     name = erasable_name(user)
     if name:
-        about = Notification.objects.filter(Q(title__icontains=name) | Q(body__icontains=name))
-        for n in about.exclude(user=user).only("pk", "title", "body"):
-            title, body = without_name(n.title, name), without_name(n.body, name)
-            if (title, body) != (n.title, n.body):
-                Notification.objects.filter(pk=n.pk).update(title=title[:200], body=body)
+        # Every language's copy of the notice (its ``texts``) names them too.
+        about = Notification.objects.annotate(all_texts=Cast("texts", TextField())).filter(
+            Q(title__icontains=name) | Q(body__icontains=name) | Q(all_texts__icontains=name)
+        )
+        notifications_rewrite(
+            about.exclude(user=user).only("pk", "title", "body", "texts"),
+            lambda text: without_name(text, name),
+        )
         for r in Report.objects.filter(note__icontains=name).only("pk", "note"):
             note = without_name(r.note, name)
             if note != r.note:

@@ -88,3 +88,21 @@ def notifications_mark_read(user, notification_ids=None, *, kind: str = "", url:
     if url:
         qs = qs.filter(url=url)
     return qs.update(read_at=timezone.now())
+
+
+def notifications_rewrite(notifications, rewrite) -> int:
+    """Apply ``rewrite`` (text -> text) to each notice's title and body in every
+    language it is stored in (``title``/``body`` and each of ``texts``), saving
+    those that change. Data erasure uses it: a name or a note must leave every
+    language's copy. Returns how many notices changed."""
+    changed = 0
+    for n in notifications:
+        title, body = rewrite(n.title), rewrite(n.body)
+        texts = {
+            language: {field: rewrite(value) for field, value in fields.items()}
+            for language, fields in (n.texts or {}).items()
+        }
+        if (title, body, texts) != (n.title, n.body, n.texts):
+            Notification.objects.filter(pk=n.pk).update(title=title[:200], body=body, texts=texts)
+            changed += 1
+    return changed
