@@ -83,8 +83,8 @@ def session_cookie(live_url: str, user) -> dict:
 
 
 @pytest.fixture
-def new_context(browser, csp_watch):
-    """``new_context(user=None, **options)``: a browser context (logged in as
+def site_context(browser, csp_watch):
+    """``site_context(user=None, **options)``: a browser context (logged in as
     ``user`` when given) whose pages fail the test on any CSP violation; all
     are closed at the end of the test."""
     contexts = []

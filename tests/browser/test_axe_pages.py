@@ -176,7 +176,7 @@ AXE_RUN = """() => axe.run(document, {
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_no_serious_axe_violation_on_any_page(request, asgi_live_server, new_context):
+def test_no_serious_axe_violation_on_any_page(request, asgi_live_server, site_context):
     """Each page is loaded once and checked at both widths (the viewport is
     resized between the two runs, so the phone layout is what axe sees)."""
     world_data = request.getfixturevalue("world")
@@ -188,7 +188,7 @@ def test_no_serious_axe_violation_on_any_page(request, asgi_live_server, new_con
     visits = _visits(world_data)
     pages = {}
     for role in {role for _, role, _ in visits}:
-        context = new_context(base, users[role], viewport={"width": WIDTHS[0], "height": 900})
+        context = site_context(base, users[role], viewport={"width": WIDTHS[0], "height": 900})
         context.add_init_script(path=AXE_JS)
         pages[role] = context.new_page()
 

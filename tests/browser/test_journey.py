@@ -119,16 +119,16 @@ def invitation_path(user) -> str:
     return INVITE_LINK.search(sent[0].body).group(1)
 
 
-def test_the_whole_journey(asgi_live_server, new_context, shots):
+def test_the_whole_journey(asgi_live_server, site_context, shots):
     base = asgi_live_server.url
     phone = {"viewport": PHONE, "timezone_id": ZONE}
 
     # --- Sign up, confirm, onboard (two people in the browser; two already waiting).
-    ana_page = new_context(base, **phone).new_page()
+    ana_page = site_context(base, **phone).new_page()
     ana = sign_up_and_onboard(ana_page, base, "ana@example.com", "Ana", shots)
     expect(ana_page.get_by_text("You're waiting for a circle")).to_be_visible()
     shots(ana_page, "dashboard-waiting")
-    ben_page = new_context(base, **phone).new_page()
+    ben_page = site_context(base, **phone).new_page()
     ben = sign_up_and_onboard(ben_page, base, "ben@example.com", "Ben")
     cy, dee = (
         OnboardedUserFactory(onboarded__display_name=name, onboarded__topics={"loneliness": 2})
@@ -208,7 +208,7 @@ def test_the_whole_journey(asgi_live_server, new_context, shots):
     report = Report.objects.get()
     moderator = OnboardedUserFactory(onboarded__display_name="Mo")
     moderator.groups.add(moderators_group())
-    mo_page = new_context(base, moderator, **phone).new_page()
+    mo_page = site_context(base, moderator, **phone).new_page()
     mo_page.goto(base + "/safety/queue/")
     mo_page.locator(".queue-item a").first.click()
     expect(mo_page.get_by_text("nobody here is worth meeting")).to_be_visible()

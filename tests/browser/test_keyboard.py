@@ -34,9 +34,9 @@ def tab_to(page, target, *, limit=60, key="Tab"):
     assert target.evaluate(RING), f"{target} has focus but no visible focus ring"
 
 
-def test_onboarding_by_keyboard(asgi_live_server, new_context):
+def test_onboarding_by_keyboard(asgi_live_server, site_context):
     person = UserFactory()
-    page = new_context(asgi_live_server.url, person, timezone_id="Europe/London").new_page()
+    page = site_context(asgi_live_server.url, person, timezone_id="Europe/London").new_page()
     page.goto(asgi_live_server.url + "/me/onboarding/")
 
     name = page.get_by_label("Display name")
@@ -114,11 +114,11 @@ def _meetup_circle():
     return circle, people
 
 
-def test_rsvp_by_keyboard(asgi_live_server, new_context):
+def test_rsvp_by_keyboard(asgi_live_server, site_context):
     circle, people = _meetup_circle()
     series = meetups.schedule_series(circle, people["Ana"], **series_fields())
     occurrence = series.occurrences.get()
-    page = new_context(asgi_live_server.url, people["Ben"]).new_page()
+    page = site_context(asgi_live_server.url, people["Ben"]).new_page()
     page.goto(f"{asgi_live_server.url}/meetups/{occurrence.pk}/")
 
     yes = page.get_by_role("button", name="Yes, I'll come")
@@ -136,12 +136,12 @@ def test_rsvp_by_keyboard(asgi_live_server, new_context):
     assert RSVP.objects.get(user=people["Ben"], occurrence=occurrence).answer == "maybe"
 
 
-def test_chat_by_keyboard(asgi_live_server, new_context):
+def test_chat_by_keyboard(asgi_live_server, site_context):
     circle, people = _meetup_circle()
     base = asgi_live_server.url
     pages = {}
     for name in ("Ana", "Ben"):
-        pages[name] = new_context(base, people[name]).new_page()
+        pages[name] = site_context(base, people[name]).new_page()
         pages[name].goto(f"{base}/chat/{circle.pk}/")
         expect(pages[name].locator("[data-chat-status]")).to_have_text(re.compile("^Live"))
     ana, ben = pages["Ana"], pages["Ben"]

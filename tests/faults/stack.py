@@ -58,7 +58,9 @@ def post_form(
     request = urllib.request.Request(f"{base}{page}", headers={"Cookie": cookie})  # noqa: S310
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  (loopback)
         html = response.read().decode()
-        csrf_cookie = re.search(r"csrftoken=([^;]+)", response.headers.get("Set-Cookie", ""))
+        # Every Set-Cookie header: the language cookie may come before the CSRF one.
+        set_cookies = "\n".join(response.headers.get_all("Set-Cookie") or [])
+        csrf_cookie = re.search(r"csrftoken=([^;]+)", set_cookies)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
     assert token and csrf_cookie, f"no form on {page}"
     request = urllib.request.Request(  # noqa: S310  (loopback)
