@@ -14,17 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import DAYS
 from accounts.selectors import week_start_utc
 
-DAY_NAMES = (
-    _("Monday"),
-    _("Tuesday"),
-    _("Wednesday"),
-    _("Thursday"),
-    _("Friday"),
-    _("Saturday"),
-    _("Sunday"),
-)
+DAY_NAMES = DAYS  # one list of weekday names: the onboarding form's
 # "Mondays 18:00–19:30": a regular weekly time, which some languages say with an article.
 EVERY_DAY_NAMES = (
     _("Mondays"),
