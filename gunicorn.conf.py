@@ -13,7 +13,7 @@ bind = os.environ.get("CONNECT_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000'
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # One process serves pages and the chat's WebSockets (ASGI); sync views run in
 # its thread pool, each process taking PostgreSQL connections from its own pool.
-worker_class = "uvicorn_worker.UvicornWorker"
+worker_class = "connect.core.asgi_worker.ConnectUvicornWorker"
 # A worker that stops answering for this long is replaced (the WebSockets it held reconnect).
 timeout = 60
 graceful_timeout = 20

@@ -344,7 +344,7 @@ def run_layer(layer, people, args, log_dir):
     layer_dir = log_dir / layer
     layer_dir.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()[0]
-    with daphne_servers(2, layer_dir, env, profile=args.profile) as hosts:
+    with daphne_servers(2, layer_dir, env, profile=args.profile, server=args.server) as hosts:
         log(f"[{layer}] servers: {', '.join(hosts)} (logs in {layer_dir})")
         result = asyncio.run(bench(people, hosts, args.messages, args.timeout))
     result["load_1m"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
@@ -379,6 +379,7 @@ def main():
         help="channel layers to run one after the other, same load (the first is the headline)",
     )
     parser.add_argument("--profile", action="store_true", help="run the servers under pyinstrument")
+    parser.add_argument("--server", choices=["uvicorn", "daphne"], default="uvicorn")
     args = parser.parse_args()
     layers = [name.strip() for name in args.layers.split(",") if name.strip()]
     if not layers or set(layers) - set(LAYERS):

@@ -29,11 +29,24 @@ def _wait_for(port: int, proc: subprocess.Popen, log_path: Path, timeout: float)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"daphne exited: {log_path.read_text()[-2000:]}")
+            raise RuntimeError(f"server exited: {log_path.read_text()[-2000:]}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
             return
         time.sleep(0.1)
-    raise RuntimeError(f"daphne did not listen on {port}: {log_path.read_text()[-2000:]}")
+    raise RuntimeError(f"server did not listen on {port}: {log_path.read_text()[-2000:]}")
+
+
+def _server_args(server: str, port: int) -> list[str]:
+    if server == "daphne":
+        return ["-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "connect.asgi:application"]
+    if server == "uvicorn":
+        return [
+            "-m", "uvicorn", "connect.asgi:application", "--host", "127.0.0.1",
+            "--port", str(port), "--loop", "uvloop", "--http", "httptools",
+            "--ws", "websockets", "--ws-per-message-deflate", "false",
+            "--lifespan", "off", "--no-access-log",
+        ]  # fmt: skip
+    raise ValueError(f"unknown server {server!r}")
 
 
 @contextlib.contextmanager
@@ -44,8 +57,14 @@ def daphne_servers(
     *,
     timeout: float = 60,
     profile: bool = False,
+    server: str = "daphne",
 ) -> Iterator[list[str]]:
-    """``count`` daphne processes serving ``connect.asgi``; yields "host:port" each.
+    """``count`` ASGI server processes serving ``connect.asgi``; yields "host:port" each.
+
+    ``server`` is "daphne" (what ``runserver`` and the tests use) or "uvicorn"
+    (what production runs under Gunicorn, decision 0040, with the settings of
+    ``connect/core/asgi_worker.py``: uvloop, httptools, ``websockets``, no
+    WebSocket compression).
 
     The children get this process's environment plus ``env``; each writes its
     output to ``log_dir/daphne-<i>.log``. They are terminated (then killed) on exit.
@@ -65,17 +84,7 @@ def daphne_servers(
             log = log_dir / f"daphne-{i}.log"
             wrap = ["-m", "pyinstrument", "-o", str(log_dir / f"daphne-{i}.profile.txt")]
             proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    *(wrap if profile else []),
-                    "-m",
-                    "daphne",
-                    "-b",
-                    "127.0.0.1",
-                    "-p",
-                    str(port),
-                    "connect.asgi:application",
-                ],
+                [sys.executable, *(wrap if profile else []), *_server_args(server, port)],
                 cwd=ROOT,
                 env=child_env,
                 stdout=log.open("w"),

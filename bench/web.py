@@ -168,7 +168,7 @@ def command(server: str, port: int, workers: int, threads: int) -> list[str]:
                 "-k", "gthread", "--threads", str(threads)]  # fmt: skip
     if server == "gunicorn-uvicorn":
         return [py, "-m", "gunicorn", "connect.asgi:application", "-b", bind, "-w", str(workers),
-                "-k", "uvicorn_worker.UvicornWorker"]  # fmt: skip
+                "-k", "connect.core.asgi_worker.ConnectUvicornWorker"]  # fmt: skip
     return [py, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "connect.asgi:application"]
 
 

@@ -37,6 +37,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.urls import reverse
@@ -68,6 +69,10 @@ GAP_CHECK_SECONDS = 10.0
 GAP_SETTLE_SECONDS = 2.0
 SENT_KEPT = 500  # message ids a socket remembers having sent (see ChatConsumer.sent)
 
+# Channel-layer events whose handlers write no words of their own: they skip
+# switching the language (a measurable share of the event loop at chat volume).
+_SILENT_EVENTS = frozenset({"chat.message", "chat.typing", "chat.presence"})
+
 _CLOSE_FOR = {
     selectors.ANONYMOUS: realtime.CLOSE_NOT_AUTHENTICATED,
     selectors.NOT_MEMBER: realtime.CLOSE_NOT_A_MEMBER,
@@ -77,11 +82,21 @@ _CLOSE_FOR = {
 
 
 @db
-def _missed(user, circle_id, after, settled_before=None):
-    messages, has_more = selectors.messages_since(
-        user, circle_id, after, limit=RESUME_PAGE, settled_before=settled_before
-    )
+def _missed(user, circle_id, after):
+    messages, has_more = selectors.messages_since(user, circle_id, after, limit=RESUME_PAGE)
     return [message_payload(m) for m in messages], has_more
+
+
+@db
+def _settled_ids(circle_id, after, settled_before, hidden_ids):
+    return selectors.settled_message_ids(
+        circle_id, after, hidden_ids=hidden_ids, settled_before=settled_before, limit=RESUME_PAGE
+    )
+
+
+@db
+def _shown(user, circle_id, ids):
+    return [message_payload(m) for m in selectors.shown_messages(user, circle_id, ids)]
 
 
 @db
@@ -143,11 +158,23 @@ def _socket_language(scope) -> str:
 
 class ChatConsumer(AsyncWebsocketConsumer):
     async def dispatch(self, message):
+        # Channels' own dispatch first hops to its one shared thread to close
+        # stale database connections, for every event: five times per message
+        # in a circle of five, and every socket of the process queues for that
+        # one thread. This consumer touches the database only through ``db``,
+        # which closes stale connections around each call itself, so events go
+        # straight to their handler.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        if message["type"] in _SILENT_EVENTS:
+            await handler(message)
+            return
         # Every frame's words (errors, refusals) in the reader's language.
         if not hasattr(self, "language"):
             self.language = _socket_language(self.scope)
         with translation.override(self.language):
-            await super().dispatch(message)
+            await handler(message)
 
     async def connect(self):
         self.user = self.scope.get("user")
@@ -210,24 +237,31 @@ class ChatConsumer(AsyncWebsocketConsumer):
         while True:
             await asyncio.sleep(GAP_CHECK_SECONDS)
             try:
-                settled = timezone.now() - timedelta(seconds=GAP_SETTLE_SECONDS)
-                has_more = True
-                while has_more:
-                    messages, has_more = await _missed(
-                        self.user, self.circle_id, self.gap_floor, settled_before=settled
-                    )
-                    for message in messages:
-                        self.gap_floor = max(self.gap_floor, message["id"])
-                        if message["id"] in self.sent:
-                            continue  # it came by broadcast (perhaps while this check read)
-                        self._mark_sent(message["id"])
-                        await self.send_json(
-                            {"type": "message", "message": message, "replayed": True}
-                        )
+                await self._send_gaps(timezone.now() - timedelta(seconds=GAP_SETTLE_SECONDS))
             except asyncio.CancelledError:
                 raise
             except Exception:  # the database away for a moment: try at the next check
                 logger.warning("chat gap check failed", exc_info=True)
+
+    async def _send_gaps(self, settled_before):
+        # Ids first: nearly always every one came by broadcast, and reading
+        # only ids keeps each socket's check to one index scan (full rows for
+        # every socket's every check were as much database work as the
+        # messages themselves in bench/chat.py). The reader's block list is
+        # the one its broadcasts are filtered by.
+        has_more = True
+        while has_more:
+            ids, has_more = await _settled_ids(
+                self.circle_id, self.gap_floor, settled_before, self.blocked
+            )
+            missing = [i for i in ids if i not in self.sent]
+            for message in await _shown(self.user, self.circle_id, missing) if missing else []:
+                if message["id"] in self.sent:
+                    continue  # it came by broadcast while this check read
+                self._mark_sent(message["id"])
+                await self.send_json({"type": "message", "message": message, "replayed": True})
+            if ids:
+                self.gap_floor = max(self.gap_floor, ids[-1])
 
     async def _resume(self, after: int):
         """Replay what was missed since ``after``. The socket joined its groups

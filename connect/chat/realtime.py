@@ -10,12 +10,16 @@ and views never broadcast a write themselves; typing and presence, which
 change nothing stored, are the consumer's own.
 """
 
+import asyncio
+import concurrent.futures
 import functools
 import json
+import logging
+import os
 from typing import TYPE_CHECKING, Any
 
 import redis
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from .models import Message
+
+logger = logging.getLogger(__name__)
 
 # WebSocket close codes (4000–4999 are the application's own).
 CLOSE_NOT_AUTHENTICATED = 4401
@@ -77,10 +83,35 @@ def live_updates_available() -> bool:
         return False
 
 
+def _serving_loop() -> asyncio.AbstractEventLoop | None:
+    """The ASGI server's event loop when this code runs in one of its worker
+    threads (a consumer's database call), else None (a Celery task, a WSGI
+    view, a management command). asgiref records it for its own AsyncToSync."""
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() else None
+
+
+def _log_failed_send(future: "concurrent.futures.Future[None]") -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.warning("channel layer send failed", exc_info=future.exception())
+
+
 def _group_send(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, event)
+    if layer is None:
+        return
+    loop = _serving_loop()
+    if loop is not None:
+        # Inside the server, hand the send to its event loop and return: waiting
+        # for it would hold this database thread until the busy loop got round
+        # to the publish (most of a message's time under load, measured by
+        # bench/chat.py). Sends from one thread start in the order handed over.
+        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, event), loop)
+        future.add_done_callback(_log_failed_send)
+        return
+    async_to_sync(layer.group_send)(group, event)
 
 
 def send_event_on_commit(group: str, event: dict[str, Any]) -> None:

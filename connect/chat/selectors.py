@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from connect.circles.models import Membership
+from connect.queries import CompiledQuery
 from connect.safety.models import ModerationWarning, Mute, Suspension
 from connect.safety.selectors import blocked_ids, is_suspended
 
@@ -33,33 +34,26 @@ WARNING_PENDING = "warning_pending"  # may read; writes wait until the warning i
 MUTED = "muted"
 
 
-def chat_access(user, circle_id: int) -> str:
-    """May ``user`` use this circle's chat? One of OK, MUTED (may read, not
-    post), WARNING_PENDING (may read and report, not write until the
-    moderators' warning is read), ANONYMOUS, NOT_MEMBER, SUSPENDED, NOT_AGREED
-    (a member who has not confirmed 18+ and the current guidelines)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return ANONYMOUS
-    if not is_id(circle_id):
-        return NOT_MEMBER
-    # One query on the hot path (every send re-checks): the membership with
-    # suspension, unread warning and mute as EXISTS subqueries, mirroring
-    # moderation.selectors, and the profile's agreements by join.
-    now = timezone.now()
-    row = (
-        Membership.objects.filter(user=user, circle_id=circle_id, status=Membership.Status.ACTIVE)
+def _access_row(user_id, circle_id, now):
+    """The membership with suspension, unread warning and mute as EXISTS
+    subqueries, mirroring moderation.selectors, and the profile's agreements
+    by join."""
+    return (
+        Membership.objects.filter(
+            user_id=user_id, circle_id=circle_id, status=Membership.Status.ACTIVE
+        )
         .annotate(
             suspended=Exists(
                 Suspension.objects.filter(
-                    user_id=user.pk, lifted_at__isnull=True, starts_at__lte=now
+                    user_id=user_id, lifted_at__isnull=True, starts_at__lte=now
                 ).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
             ),
             warned=Exists(
-                ModerationWarning.objects.filter(user_id=user.pk, acknowledged_at__isnull=True)
+                ModerationWarning.objects.filter(user_id=user_id, acknowledged_at__isnull=True)
             ),
             muted=Exists(
                 Mute.objects.filter(
-                    user_id=user.pk, circle_id=circle_id, lifted_at__isnull=True, ends_at__gt=now
+                    user_id=user_id, circle_id=circle_id, lifted_at__isnull=True, ends_at__gt=now
                 )
             ),
         )
@@ -70,8 +64,23 @@ def chat_access(user, circle_id: int) -> str:
             "user__profile__adult_confirmed_at",
             "user__profile__guidelines_version",
         )
-        .first()
     )
+
+
+_ACCESS_ROW = CompiledQuery(_access_row, {"user_id": "int", "circle_id": "int", "now": "instant"})
+
+
+def chat_access(user, circle_id: int) -> str:
+    """May ``user`` use this circle's chat? One of OK, MUTED (may read, not
+    post), WARNING_PENDING (may read and report, not write until the
+    moderators' warning is read), ANONYMOUS, NOT_MEMBER, SUSPENDED, NOT_AGREED
+    (a member who has not confirmed 18+ and the current guidelines)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    if not is_id(circle_id):
+        return NOT_MEMBER
+    # One query on the hot path (every send re-checks), compiled once.
+    row = _ACCESS_ROW.first(user_id=user.pk, circle_id=circle_id, now=timezone.now())
     if row is None:
         return SUSPENDED if is_suspended(user.pk) else NOT_MEMBER
     suspended, warned, muted, adult_confirmed_at, guidelines_version = row
@@ -119,19 +128,49 @@ def message_page(user, circle_id: int, *, before=None, after=None, limit=PAGE_SI
     return list(reversed(rows[:limit])), has_more
 
 
-def messages_since(user, circle_id: int, after: int, limit: int = PAGE_SIZE, settled_before=None):
+def messages_since(user, circle_id: int, after: int, limit: int = PAGE_SIZE):
     """What a reconnecting reader missed: up to ``limit`` messages newer than
     ``after``, in id order, that ``user`` may see and that are still shown
-    (nothing from a blocked pair, nothing deleted or hidden since), and only
-    those saved before ``settled_before`` when it is given. Returns
+    (nothing from a blocked pair, nothing deleted or hidden since). Returns
     (messages, has_more)."""
     rows = visible_messages(user, circle_id).filter(
         id__gt=after, deleted_at__isnull=True, hidden_at__isnull=True
     )
-    if settled_before is not None:
-        rows = rows.filter(created_at__lt=settled_before)
     found = list(rows.order_by("id")[: limit + 1])
     return found[:limit], len(found) > limit
+
+
+def settled_message_ids(
+    circle_id: int, after: int, *, hidden_ids, settled_before, limit: int = PAGE_SIZE
+) -> tuple[list[int], bool]:
+    """The ids a reader's socket should have been sent by now: up to ``limit``
+    ids newer than ``after``, in order, of messages still shown, by no one in
+    ``hidden_ids``, saved before ``settled_before``. Ids only (one index scan,
+    no rows built): the socket fetches the few it has not been sent with
+    ``shown_messages``. Returns (ids, has_more)."""
+    ids = list(
+        Message.objects.filter(
+            circle_id=circle_id,
+            id__gt=after,
+            created_at__lt=settled_before,
+            deleted_at__isnull=True,
+            hidden_at__isnull=True,
+        )
+        .exclude(author_id__in=hidden_ids)
+        .order_by("id")
+        .values_list("id", flat=True)[: limit + 1]
+    )
+    return ids[:limit], len(ids) > limit
+
+
+def shown_messages(user, circle_id: int, ids) -> list[Message]:
+    """The messages among ``ids`` that ``user`` may see and that are still
+    shown (as ``messages_since`` filters them), in id order."""
+    return list(
+        visible_messages(user, circle_id)
+        .filter(id__in=list(ids), deleted_at__isnull=True, hidden_at__isnull=True)
+        .order_by("id")
+    )
 
 
 def latest_message_id(circle_id: int) -> int:

@@ -198,12 +198,12 @@ async def test_a_broadcast_arriving_during_a_gap_check_is_sent_once(cookies, mon
     ana = people["Ana"]
     monkeypatch.setattr(consumers, "GAP_CHECK_SECONDS", 0.1)
     monkeypatch.setattr(consumers, "GAP_SETTLE_SECONDS", 0.0)
-    read = consumers._missed
+    read = consumers._shown
     late = {"body": "slow broadcast"}
 
     async def read_while_the_broadcast_lands(*args, **kwargs):
         found = await read(*args, **kwargs)
-        for message in found[0]:
+        for message in found:
             if message["body"] == late["body"] and not late.get("broadcast"):
                 late["broadcast"] = True
                 await get_channel_layer().group_send(
@@ -213,7 +213,7 @@ async def test_a_broadcast_arriving_during_a_gap_check_is_sent_once(cookies, mon
                 await asyncio.sleep(0.3)  # the consumer sends the broadcast meanwhile
         return found
 
-    monkeypatch.setattr(consumers, "_missed", read_while_the_broadcast_lands)
+    monkeypatch.setattr(consumers, "_shown", read_while_the_broadcast_lands)
     comm = make_communicator(circle.pk, c["Ben"])
     assert (await comm.connect())[0]
     await receive_until(comm, "ready")
