@@ -1,10 +1,11 @@
-"""Circle chat load test: two daphne processes sharing Redis and PostgreSQL.
+"""Circle chat load test: two server processes sharing Redis and PostgreSQL.
 
     python bench/chat.py [--clients 200] [--circles 40] [--messages 20000]
-                         [--layers pubsub,core] [--profile]
+                         [--layers pubsub,core] [--server uvicorn|daphne] [--profile]
 
 Sets up its own data in the PostgreSQL database ``connect_chat_bench`` (created
-if missing, flushed each run), starts two daphne processes on free loopback
+if missing, flushed each run), starts two server processes (Uvicorn as the
+production worker runs it, or Daphne as ``runserver`` does) on free loopback
 ports with ``REDIS_URL`` (channel layer + cache), connects the clients
 alternately to the two processes (so every circle spans both), and has each
 client send its share of the messages. It checks that every message reaches
@@ -70,6 +71,8 @@ ENV = {
     "CONNECT_CHANNEL_PREFIX": "connect-chat-bench",
     "CONNECT_CACHE_PREFIX": "connect-chat-bench",
     "CONNECT_LOG_LEVEL": "WARNING",
+    # As in production: DEBUG keeps every query's SQL in memory.
+    "DJANGO_DEBUG": "false",
 }
 
 
@@ -398,6 +401,7 @@ def main():
     out = {
         **headline,
         "channel_layer": layers[0],
+        "server": args.server,
         "layers": {name: {k: r[k] for k in SUMMARY_KEYS} for name, r in results.items()},
     }
     print(json.dumps(out), flush=True)

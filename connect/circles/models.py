@@ -30,6 +30,13 @@ __all__ = [
 ]
 
 
+def seats_open(capacity: int, member_count: int, pending_invitations: int) -> int:
+    """Seats a matching round or a join request may fill: capacity − active
+    members − pending invitations (a declined or expired invitation frees its
+    seat for the next round)."""
+    return max(0, capacity - member_count - pending_invitations)
+
+
 class Circle(models.Model):
     class Status(models.TextChoices):
         FORMING = "forming", _("Forming")
@@ -104,10 +111,8 @@ class Circle(models.Model):
         return language_name(self.language)
 
     def open_seats(self, pending_invitations: int) -> int:
-        """Seats a matching round or a join request may fill: capacity − active
-        members − pending invitations (a declined or expired invitation frees
-        its seat for the next round)."""
-        return max(0, self.capacity - self.member_count - pending_invitations)
+        """Seats a matching round or a join request may fill (``seats_open``)."""
+        return seats_open(self.capacity, self.member_count, pending_invitations)
 
 
 class Membership(models.Model):

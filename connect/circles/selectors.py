@@ -9,7 +9,7 @@ from accounts.zones import zone_or_utc
 from connect.safety.models import Block
 
 from .geo import distance_label, rounded_km
-from .models import Circle, Invitation, JoinRequest, Membership
+from .models import Circle, Invitation, JoinRequest, Membership, seats_open
 from .timeslots import slot_in_zone
 
 
@@ -96,6 +96,29 @@ def card_for(circle: Circle, profile) -> CircleCard:
     )
 
 
+class BrowseResults:
+    """Circles found by browsing, in order, as a sequence the paginator can page:
+    which circles match is decided for all of them from a few columns; full
+    cards (topics, local times) are built only for the slice a page shows.
+    Building a card for every open circle made browsing the slowest page at
+    scale (900 cards, most of them never shown)."""
+
+    def __init__(self, ids: list[int], profile):
+        self.ids = ids
+        self.profile = profile
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        wanted = self.ids[index]
+        rows = _with_pending(Circle.objects.filter(pk__in=wanted)).prefetch_related("topics")
+        by_id = {circle.pk: circle for circle in rows}
+        return [card_for(by_id[pk], self.profile) for pk in wanted if pk in by_id]
+
+
 def browse_circles(profile, *, topic="", mode="", max_km=None, day=None, part="", language=""):
     """Open circles with a free seat, filtered; times and distances from ``profile``.
     Circles with a member in a block with the viewer are left out."""
@@ -103,27 +126,43 @@ def browse_circles(profile, *, topic="", mode="", max_km=None, day=None, part=""
         Circle.objects.filter(status__in=BROWSABLE, join_policy=Circle.JoinPolicy.OPEN),
         getattr(profile, "user_id", None),
     )
-    qs = _with_pending(qs).prefetch_related("topics").order_by("name", "pk")
+    qs = _with_pending(qs).order_by("name", "pk")
     if topic:
         qs = qs.filter(topics__slug=topic).distinct()
     if mode:
         qs = qs.filter(mode=mode)
     if language:
         qs = qs.filter(language=language)
-    cards = []
-    for circle in qs:
-        card = card_for(circle, profile)
-        if card.open_seats <= 0:
+    zone_name = getattr(profile, "timezone", "")
+    times: dict[tuple[int, int], object] = {}  # many circles share a start: each read once
+    ids = []
+    for pk, circle_mode, lat, lon, start, count, capacity, members, pending in qs.values_list(
+        "pk",
+        "mode",
+        "lat",
+        "lon",
+        "start_slot",
+        "slot_count",
+        "capacity",
+        "member_count",
+        "pending_invites",
+    ):
+        if seats_open(capacity, members, pending) <= 0:
             continue
-        if max_km is not None and circle.mode == Circle.Mode.IN_PERSON:
-            if card.distance_km is None or card.distance_km > max_km:
+        if max_km is not None and circle_mode == Circle.Mode.IN_PERSON:
+            km = rounded_km(profile.lat, profile.lon, lat, lon) if profile is not None else None
+            if km is None or km > max_km:
                 continue
-        if day is not None and card.when.weekday != day:
-            continue
-        if part and card.when.part_of_day != part:
-            continue
-        cards.append(card)
-    return cards
+        if day is not None or part:
+            when = times.get((start, count))
+            if when is None:
+                when = times[(start, count)] = slot_in_zone(start, count, zone_name)
+            if day is not None and when.weekday != day:
+                continue
+            if part and when.part_of_day != part:
+                continue
+        ids.append(pk)
+    return BrowseResults(ids, profile)
 
 
 def circle_members(circle_id: int):
