@@ -259,6 +259,10 @@ def bench_workers(n, seed, workers, redis_url):
         "seconds_in_process": round(seconds_in_process, 2),
         "seconds_workers": round(seconds_workers, 2),
         "speedup": round(seconds_in_process / seconds_workers, 2),
+        # Until the circles are formed, before waiting for the quality bound
+        # (which runs in a thread beside the matching, in this process both times).
+        "matching_seconds_in_process": round(here.stats["seconds_matching"], 2),
+        "matching_seconds_workers": round(there.stats["seconds_matching"], 2),
         "same_circles": same,
         "placed": round(here.stats["placed"] / n, 4),
         "quality_ratio": round(here.stats["quality_ratio"], 4),
