@@ -34,7 +34,10 @@ async def receive_until(comm, frame_type: str, timeout=10):
 
 async def connected(circle_id, cookie):
     comm = make_communicator(circle_id, cookie)
-    ok, _ = await comm.connect()
+    # Connecting takes several database calls in threads: the communicator's
+    # default second is too short when the machine is busy (seen in one
+    # process beside other jobs), and a refusal still answers at once.
+    ok, _ = await comm.connect(timeout=10)
     assert ok
     ready = await receive_until(comm, "ready")
     return comm, ready
