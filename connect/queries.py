@@ -66,7 +66,7 @@ class CompiledQuery:
         if missing:
             raise ValueError(f"the compiled query does not use {sorted(missing)}")
         # Rows come back through the queryset's own converters (booleans,
-        # instants) and in the order values_list() named (SQL puts annotations last).
+        # instants) and in the order values_list() named them.
         converters = compiler.get_converters([col for col, _, _ in compiler.select])
         query = queryset.query
         names = list(query.selected or ())  # the SELECT's columns, in order
