@@ -12,7 +12,9 @@ Client → server: ``{"action": "send", "body"}``,
 ``edit {id, body}``, ``delete {id}``, ``report {id, reason, note}``,
 ``history {after | before}``, ``read {id}``, ``typing``, ``ping``.
 Server → client: ``ready``, ``message``, ``message_updated``, ``history``,
-``presence``, ``typing``, ``ack``, ``crisis``, ``reported``, ``resumed``, ``error``.
+``presence``, ``typing``, ``ack``, ``crisis``, ``reported``, ``resumed``,
+``access {muted, warning_pending, message, url}`` (sent when a moderator's
+action changes what the reader may do), ``error``.
 
 A refused frame gets an ``error`` frame and the socket stays open; a frame
 that is malformed in any way (wrong types, ids beyond bigint, JSON nested too
@@ -463,6 +465,31 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.blocked = await db(blocked_ids)(self.user.pk)
         online = await db(selectors.online_members)(self.circle_id)
         await self.chat_presence({"online": online})
+
+    async def access_changed(self, event):
+        """Muted, unmuted, warned or the warning read (``realtime.push_access_changed``)."""
+        if event.get("circle_id") not in (None, self.circle_id):
+            return
+        try:
+            access = await db(permissions.access_circle_chat)(
+                self.user, self.circle_id, to_post=False
+            )
+        except permissions.ChatError as error:
+            await self._refused(error, {})
+            return
+        frame = {
+            "type": "access",
+            "muted": access == selectors.MUTED,
+            "warning_pending": access == selectors.WARNING_PENDING,
+            "message": "",
+            "url": None,
+        }
+        if access == selectors.MUTED:
+            frame["message"] = str(realtime.CLOSE_TEXT[realtime.CLOSE_MUTED])
+        elif access == selectors.WARNING_PENDING:
+            warning = await db(permissions.warning_error)(self.user.pk)
+            frame["message"], frame["url"] = warning.text, warning.extra["url"]
+        await self.send_json(frame)
 
     async def access_revoked(self, event):
         if event.get("circle_id") in (None, self.circle_id):

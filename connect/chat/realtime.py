@@ -151,6 +151,15 @@ def close_user_sockets(user_id: int, code: int, circle_id: int | None = None) ->
     )
 
 
+def push_access_changed(user_id: int, circle_id: int | None = None) -> None:
+    """After commit, tell the person's open chat sockets (only those of
+    ``circle_id`` when given) that what they may do changed: muted or unmuted,
+    a moderators' warning given or read. Each socket reads its access again
+    and tells its reader, so the composer follows at once instead of at the
+    next refused send."""
+    send_event_on_commit(user_group(user_id), {"type": "access.changed", "circle_id": circle_id})
+
+
 def push_blocks_changed(user_id: int, other_id: int) -> None:
     """After commit, tell both people's open chat sockets that a block between
     them was added or lifted: each socket re-reads whom to hide and sends its

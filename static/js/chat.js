@@ -229,11 +229,36 @@
         this.showError(frame.message, frame.url,
           frame.code === "warning_pending" ? this.text.read_warning : this.text.continue);
         break;
+      case "access":
+        this.applyAccess(frame);
+        break;
       case "reported":
         this.showError(this.text.reported);
         break;
       default:
         break;
+    }
+  };
+
+  // A moderator muted or unmuted the reader, or a warning was given or read:
+  // the composer follows at once (the server refuses such writes either way).
+  // A page drawn while muted has no composer; it comes with the next load.
+  Chat.prototype.applyAccess = function (frame) {
+    var notice = this.root.querySelector("[data-chat-muted]");
+    if (frame.muted) {
+      if (this.form) { this.form.hidden = true; }
+      if (!notice) {
+        notice = el("p", "chat-muted");
+        notice.setAttribute("data-chat-muted", "");
+        this.errors.after(notice);
+      }
+      notice.textContent = frame.message;
+      return;
+    }
+    if (notice && this.form) { notice.remove(); }
+    if (this.form) { this.form.hidden = false; }
+    if (frame.warning_pending) {
+      this.showError(frame.message, frame.url, this.text.read_warning);
     }
   };
 

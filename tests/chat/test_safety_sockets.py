@@ -299,3 +299,69 @@ def cookies(circle_members):
 
     circle, people = circle_members
     return circle, people, {name: session_cookie(user) for name, user in people.items()}
+
+
+# --- A moderator's action reaches the reader's open socket at once ------------
+
+
+async def test_mute_unmute_warning_and_reading_it_reach_the_open_socket(cookies):
+    """Muting publishes an event on commit, like every other moderation action:
+    the muted person's socket says so at once (their composer hides) instead
+    of at their next refused send; lifting it on appeal, a warning and reading
+    that warning do the same. Other people's sockets hear nothing of it."""
+    from datetime import timedelta
+
+    from connect.moderation.models import ModerationAction
+    from connect.moderation.services import (
+        appeal_create,
+        appeal_decide,
+        moderation_action_take,
+        warning_acknowledge,
+    )
+    from tests.circles.test_lifecycle import make_moderator
+
+    circle, people, c = cookies
+    cy, ready = await connected(circle.pk, c["Cy"])
+    ben, _ = await connected(circle.pk, c["Ben"])
+    assert ready["muted"] is False
+    moderator = await dba(make_moderator)()
+
+    result = await dba(moderation_action_take)(
+        moderator,
+        ModerationAction.Kind.MUTE,
+        reason="Cooling off",
+        user=people["Cy"],
+        circle=circle,
+        ends_at=timezone.now() + timedelta(hours=1),
+    )
+    access = await receive_until(cy, "access")
+    assert access["muted"] is True and "muted" in access["message"]
+
+    appeal = await dba(appeal_create)(people["Cy"], result.action, "I was calm.")
+    await dba(appeal_decide)(moderator, appeal, True, "Fair point.")
+    access = await receive_until(cy, "access")
+    assert access == {
+        "type": "access",
+        "muted": False,
+        "warning_pending": False,
+        "message": "",
+        "url": None,
+    }
+
+    warned = await dba(moderation_action_take)(
+        moderator, ModerationAction.Kind.WARN, reason="Please be kind.", user=people["Cy"]
+    )
+    access = await receive_until(cy, "access")
+    assert access["warning_pending"] is True
+    assert access["url"] == reverse("moderation:warning", args=[warned.warning.pk])
+
+    await dba(warning_acknowledge)(people["Cy"], warned.warning)
+    access = await receive_until(cy, "access")
+    assert (access["muted"], access["warning_pending"]) == (False, False)
+
+    # Ben heard none of it: his next frame is the next message.
+    await ben_says(circle, people["Ana"], "after all that")
+    frames = await frames_until(ben, message_with("after all that"))
+    assert not [f for f in frames if f["type"] == "access"]
+    await cy.disconnect()
+    await ben.disconnect()

@@ -23,6 +23,7 @@ from connect.chat.realtime import (
     CLOSE_SUSPENDED,
     broadcast_message_changed,
     close_user_sockets,
+    push_access_changed,
 )
 from connect.circles.language import notify_in_language
 from connect.circles.models import Circle, MembershipEndReason
@@ -122,6 +123,7 @@ def moderation_action_take(
 def _apply(entry: ModerationAction, actor, *, user, circle, message):
     kind = entry.kind
     if kind == Action.WARN:
+        push_access_changed(user.pk)
         return ModerationWarning.objects.create(user=user, action_id=entry.pk, text=entry.reason)
     if kind == Action.HIDE_MESSAGE:
         Message.objects.filter(pk=message.pk).update(hidden_at=timezone.now(), hidden_by=actor)
@@ -131,6 +133,7 @@ def _apply(entry: ModerationAction, actor, *, user, circle, message):
         Mute.objects.create(
             circle=circle, user=user, ends_at=entry.ends_at, reason=entry.reason, created_by=actor
         )
+        push_access_changed(user.pk, circle.pk)
     elif kind == Action.REMOVE:
         membership = active_membership(user, circle.pk)
         assert membership is not None  # moderation_action_take checked that they are a member

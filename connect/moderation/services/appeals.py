@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from connect.access import not_found
 from connect.chat.models import Message
-from connect.chat.realtime import broadcast_message_changed
+from connect.chat.realtime import broadcast_message_changed, push_access_changed
 from connect.circles.language import notify_in_language
 from connect.notifications.models import Kind
 from connect.safety.models import ModerationWarning, Mute, Suspension
@@ -91,20 +91,24 @@ def _undo(action: ModerationAction) -> None:
         Mute.objects.filter(
             user_id=action.target_user_id, circle_id=action.circle_id, lifted_at__isnull=True
         ).update(lifted_at=now)
+        push_access_changed(action.target_user_id, action.circle_id)
     elif action.kind == Action.HIDE_MESSAGE:
         assert action.message_id is not None
         Message.objects.filter(pk=action.message_id).update(hidden_at=None, hidden_by=None)
         broadcast_message_changed(action.message_id)
     elif action.kind == Action.WARN:
-        ModerationWarning.objects.filter(action_id=action.pk, acknowledged_at__isnull=True).update(
-            acknowledged_at=now
-        )
+        if ModerationWarning.objects.filter(
+            action_id=action.pk, acknowledged_at__isnull=True
+        ).update(acknowledged_at=now):
+            assert action.target_user_id is not None  # a warning always names its person
+            push_access_changed(action.target_user_id)
     # A removal is not undone automatically: the seat may be taken by now.
 
 
 def warning_acknowledge(user, warning: ModerationWarning) -> None:
     if warning.user_id != user.pk:
         raise not_found(gettext("There is no such warning."))
-    ModerationWarning.objects.filter(pk=warning.pk, acknowledged_at__isnull=True).update(
+    if ModerationWarning.objects.filter(pk=warning.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=timezone.now()
-    )
+    ):
+        push_access_changed(user.pk)
