@@ -154,3 +154,42 @@ def test_a_live_message_looks_as_it_does_after_a_reload(
         finally:
             ana_ctx.close()
             ben_ctx.close()
+
+
+def test_a_mute_closes_the_composer_of_the_open_chat_at_once(chromium, tmp_path, csp_watch):
+    """The facilitator mutes Ben from the circle's safety page; Ben's open chat
+    hides its composer and says he is muted, without a reload or a send."""
+    from django.urls import reverse
+
+    from connect.circles.models import Membership
+
+    circle = CircleFactory()
+    ana = OnboardedUserFactory(onboarded__display_name="Ana", onboarded__topics={})
+    ben = OnboardedUserFactory(onboarded__display_name="Ben", onboarded__topics={})
+    MembershipFactory(circle=circle, user=ana, role=Membership.Role.FACILITATOR)
+    MembershipFactory(circle=circle, user=ben)
+    with daphne_servers(1, tmp_path) as (host,):
+        base = f"http://{host}"
+        ben_ctx, ben_page = _open_chat(chromium, base, session_cookie(ben), circle.pk, csp_watch)
+        ana_ctx = chromium.new_context()
+        csp_watch(ana_ctx)
+        name, value = session_cookie(ana).split("=", 1)
+        ana_ctx.add_cookies([{"name": name, "value": value, "url": base}])
+        ana_page = ana_ctx.new_page()
+        try:
+            expect(ben_page.get_by_label("Your message")).to_be_visible()
+            ana_page.goto(base + reverse("moderation:circle", args=[circle.pk]))
+            ana_page.locator("input[name=kind][value=mute]").check()
+            ana_page.locator("select[name=person]").select_option(str(ben.pk))
+            ana_page.locator("select[name=duration]").select_option("1")
+            ana_page.locator("textarea[name=reason]").fill("Cooling off")
+            ana_page.get_by_role("button", name="Apply").click()
+            expect(ana_page.locator("main")).to_be_visible()
+
+            expect(ben_page.get_by_label("Your message")).to_be_hidden()
+            expect(ben_page.locator("[data-chat-muted]")).to_have_text(
+                "You are muted in this circle for now: you can read but not post."
+            )
+        finally:
+            ana_ctx.close()
+            ben_ctx.close()
