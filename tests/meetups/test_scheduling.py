@@ -449,3 +449,43 @@ def test_suggestions_for_a_chosen_later_week_start_that_day(db):
     now = datetime(2027, 1, 13, 12, 0, tzinfo=UTC)
     later = selectors.suggest_times(circle.pk, "Europe/London", date(2027, 1, 27), now=now)
     assert local_times(later)[0] == datetime(2027, 2, 2, 18, 0)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Europe/London",
+        "America/Argentina/Buenos_Aires",
+        "",
+        None,
+        "Not/AZone",
+        '"><script>x</script>',
+    ],
+)
+def test_the_zone_list_is_drawn_as_djangos_select_draws_it(value):
+    """The time zone field draws its ~600 options without a template each; what
+    reaches the page is Django's own ``Select`` output, escaping included."""
+    from django import forms
+    from django.test.html import parse_html
+
+    from connect.meetups.forms import TIMEZONES, ZoneSelect
+
+    attrs = {"id": "id_timezone", "aria-describedby": "id_timezone_helptext", "required": True}
+    expected = forms.Select(choices=[(n, n) for n in TIMEZONES]).render("timezone", value, attrs)
+    drawn = ZoneSelect().render("timezone", value, attrs)
+    assert parse_html(drawn) == parse_html(expected)
+    assert drawn.count(" selected") == (1 if value in TIMEZONES else 0)
+
+
+def test_the_schedule_form_marks_the_submitted_zone_and_its_field_errors(db):
+    from connect.meetups.forms import ScheduleForm
+
+    circle = CircleFactory()
+    form = ScheduleForm({**form_data(), "timezone": "Mars/Olympus"}, circle=circle)
+    assert not form.is_valid()
+    assert "timezone" in form.errors
+    html = str(form["timezone"])
+    assert 'aria-invalid="true"' in html
+    assert " selected" not in html
+    form = ScheduleForm(initial={"timezone": "Asia/Tokyo"}, circle=circle)
+    assert '<option value="Asia/Tokyo" selected>' in str(form["timezone"])
