@@ -242,7 +242,7 @@
 
   // A moderator muted or unmuted the reader, or a warning was given or read:
   // the composer follows at once (the server refuses such writes either way).
-  // A page drawn while muted has no composer; it comes with the next load.
+  // A page drawn while muted has its composer hidden, shown here when lifted.
   Chat.prototype.applyAccess = function (frame) {
     var notice = this.root.querySelector("[data-chat-muted]");
     if (frame.muted) {
@@ -255,7 +255,7 @@
       notice.textContent = frame.message;
       return;
     }
-    if (notice && this.form) { notice.remove(); }
+    if (notice) { notice.remove(); }
     if (this.form) { this.form.hidden = false; }
     if (frame.warning_pending) {
       this.showError(frame.message, frame.url, this.text.read_warning);

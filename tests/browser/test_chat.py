@@ -158,10 +158,15 @@ def test_a_live_message_looks_as_it_does_after_a_reload(
 
 def test_a_mute_closes_the_composer_of_the_open_chat_at_once(chromium, tmp_path, csp_watch):
     """The facilitator mutes Ben from the circle's safety page; Ben's open chat
-    hides its composer and says he is muted, without a reload or a send."""
+    hides its composer and says he is muted, without a reload or a send. Ben
+    reloads (the page is drawn muted) and appeals; a moderator reverses the
+    mute, and the composer of that page comes back at once."""
     from django.urls import reverse
 
     from connect.circles.models import Membership
+    from connect.moderation.models import ModerationAction
+    from connect.moderation.services import appeal_create
+    from tests.circles.test_lifecycle import make_moderator
 
     circle = CircleFactory()
     ana = OnboardedUserFactory(onboarded__display_name="Ana", onboarded__topics={})
@@ -190,6 +195,26 @@ def test_a_mute_closes_the_composer_of_the_open_chat_at_once(chromium, tmp_path,
             expect(ben_page.locator("[data-chat-muted]")).to_have_text(
                 "You are muted in this circle for now: you can read but not post."
             )
+
+            ben_page.reload()
+            expect(ben_page.locator("[data-chat-muted]")).to_be_visible()
+            expect(ben_page.get_by_label("Your message")).to_be_hidden()
+            expect(ben_page.locator("[data-chat-status]")).to_have_text(re.compile("^Live"))
+            mute = ModerationAction.objects.get(
+                kind=ModerationAction.Kind.MUTE, target_user_id=ben.pk
+            )
+            appeal = appeal_create(ben, mute, "I was calm.")
+            moderator = make_moderator()
+            name, value = session_cookie(moderator).split("=", 1)
+            ana_ctx.add_cookies([{"name": name, "value": value, "url": base}])
+            ana_page.goto(base + reverse("moderation:appeal_review", args=[appeal.pk]))
+            ana_page.locator("input[name=decision][value=overturn]").check()
+            ana_page.locator("textarea[name=reason]").fill("Fair point.")
+            ana_page.get_by_role("button", name="Decide").click()
+            expect(ana_page.locator("main")).to_be_visible()
+
+            expect(ben_page.get_by_label("Your message")).to_be_visible()
+            expect(ben_page.locator("[data-chat-muted]")).to_have_count(0)
         finally:
             ana_ctx.close()
             ben_ctx.close()
