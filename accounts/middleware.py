@@ -1,15 +1,16 @@
 """Request guards about a person's agreements (the current community guidelines,
 and 18+ plus the guidelines before anything circle-related), and the saved
-language of a logged-in person."""
+language and time zone of a logged-in person."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.zones import zone_or_utc
 from connect.access import AGREEMENTS_FIRST
 
 # Pages a person can still reach before re-accepting: the guidelines themselves,
@@ -68,12 +69,33 @@ class GuidelinesMiddleware:
         return self.get_response(request)
 
 
-def _saved_language(request) -> str:
+def _profile(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return ""
-    profile = getattr(user, "profile", None)  # read with the user (connect.core.auth)
+        return None
+    return getattr(user, "profile", None)  # read with the user (connect.core.auth)
+
+
+def _saved_language(request) -> str:
+    profile = _profile(request)
     return profile.language if profile is not None else ""
+
+
+class ProfileTimezoneMiddleware:
+    """Every page draws times in the reader's own zone: their profile's IANA
+    name, or UTC for anyone without one (and for anyone logged out).
+
+    The one place the zone is chosen for pages; what a page says in words
+    (chat messages, emails) is formatted with the same zone by its own code.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        profile = _profile(request)
+        with timezone.override(zone_or_utc(profile.timezone if profile is not None else "")):
+            return self.get_response(request)
 
 
 class ProfileLanguageMiddleware:

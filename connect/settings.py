@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.ProfileLanguageMiddleware",  # a logged-in person's saved language
+    "accounts.middleware.ProfileTimezoneMiddleware",  # ... and time zone, for every page
     "connect.core.middleware.PrivateHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "connect.core.middleware.DelayedWorkMiddleware",  # inside messages: it adds one

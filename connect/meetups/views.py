@@ -49,12 +49,6 @@ def _tz(user) -> ZoneInfo:
     return zone_or_utc(getattr(getattr(user, "profile", None), "timezone", ""))
 
 
-def _render(request, template, context, status=200):
-    """Render with every time in the viewer's own zone."""
-    with timezone.override(_tz(request.user)):
-        return render(request, template, context, status=status)
-
-
 def _week_of(request) -> tuple[date | None, str]:
     """Where suggestions start: ``?week=YYYY-MM-DD``, else None (from now).
 
@@ -126,7 +120,7 @@ def circle_meetups(request, circle_id):
         "prev_week": prev_week if week_of and start.date() > timezone.now().date() else None,
     }
     status = 400 if (form is not None and form.errors) or week_error else 200
-    return _render(request, "meetups/circle.html", context, status=status)
+    return render(request, "meetups/circle.html", context, status=status)
 
 
 @login_required
@@ -160,7 +154,7 @@ def detail(request, pk, move_form=None, checkin_form=None, status=200):
         ),
         "viewer_tz": _tz(request.user).key,
     }
-    return _render(request, "meetups/detail.html", context, status=status)
+    return render(request, "meetups/detail.html", context, status=status)
 
 
 @login_required
@@ -255,7 +249,7 @@ def edit_series(request, pk):
         form = ScheduleForm(
             circle=series.circle, initial=selectors.edit_initial(series), editing=True
         )
-    return _render(
+    return render(
         request,
         "meetups/edit.html",
         {"form": form, "series": series, "circle": series.circle},
@@ -303,7 +297,7 @@ def feed_settings(request):
         "new_url": request.session.pop(FEED_SESSION_KEY, None),
         "active": request.user.meetup_feed_tokens.filter(revoked_at__isnull=True).first(),
     }
-    return _render(request, "meetups/feed.html", context)
+    return render(request, "meetups/feed.html", context)
 
 
 @require_GET
@@ -327,7 +321,7 @@ def preferences(request):
         form.save()
         messages.success(request, gettext("Meetup reminder settings saved."))
         return redirect("meetups:preferences")
-    return _render(request, "meetups/preferences.html", {"form": form})
+    return render(request, "meetups/preferences.html", {"form": form})
 
 
 @login_required
@@ -336,7 +330,7 @@ def preferences(request):
 def step_back(request, circle_id):
     """Where the "we missed you" note leads: easy ways to pause or leave, no guilt."""
     membership = access_circle_as_member(request.user, circle_id)
-    return _render(
+    return render(
         request,
         "meetups/step_back.html",
         {"circle": membership.circle, "pref": selectors.preference_for(request.user)},

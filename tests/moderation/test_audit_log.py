@@ -68,6 +68,23 @@ def test_moderators_can_search_the_log(client, moderator, entry):
     assert "Original reason" in body and "Spamming" not in body
 
 
+def test_the_log_says_utc_and_shows_utc_whatever_the_moderators_own_zone(client, moderator, entry):
+    """Pages draw times in the reader's zone, but the audit log's column is
+    headed "When (UTC)": moderators in different zones compare the same times."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    moderator.profile.timezone = "Asia/Tokyo"
+    moderator.profile.save(update_fields=["timezone"])
+    client.force_login(moderator)
+    body = client.get(reverse("moderation:audit")).content.decode()
+    assert "When (UTC)" in body
+    in_utc = entry.created_at.astimezone(UTC)
+    in_tokyo = entry.created_at.astimezone(ZoneInfo("Asia/Tokyo"))  # 9 hours ahead
+    assert f"{in_utc:%Y-%m-%d %H:%M}" in body
+    assert f"{in_tokyo:%Y-%m-%d %H:%M}" not in body
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_postgres_trigger_refuses_update_and_delete_in_sql(entry):

@@ -1,6 +1,8 @@
 """Report forms name who or what they are about, offer the reasons that fit,
 and say what happens next; block and report pages point to each other."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 
@@ -92,3 +94,31 @@ def test_the_meetup_form_names_its_date(client, member, circle, facilitator, mon
     assert f"<h1>Report the meetup on {occurrence.starts_at:%-d %B}</h1>" in body
     assert "Unsafe meeting" in body and "Not what it said" in body
     assert "Impersonation" not in body
+
+
+def test_the_meetup_form_names_its_date_in_the_readers_own_zone(client, circle, facilitator):
+    """A meetup at 6:30 in the morning in Auckland is the evening before in
+    London and New York: each reader sees the day in their own zone."""
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from connect.meetups import services
+    from tests.factories import MembershipFactory, OnboardedUserFactory
+    from tests.meetups.conftest import series_fields
+
+    day = (timezone.now() + timedelta(days=10)).date()
+    series = services.schedule_series(
+        circle,
+        facilitator,
+        **series_fields(start_date=day, start_time=time(6, 30), timezone="Pacific/Auckland"),
+    )
+    occurrence = series.occurrences.get()
+    for zone in ("Pacific/Auckland", "America/New_York", "Europe/London"):
+        reader = MembershipFactory(
+            circle=circle, user=OnboardedUserFactory(onboarded__timezone=zone)
+        ).user
+        client.force_login(reader)
+        local = occurrence.starts_at.astimezone(ZoneInfo(zone))
+        body = form_page(client, "meetup", occurrence.pk)
+        assert f"<h1>Report the meetup on {local:%-d %B}</h1>" in body, zone
