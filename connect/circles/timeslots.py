@@ -8,7 +8,6 @@ change.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DAYS
 from accounts.selectors import week_start_utc
+from accounts.zones import zone_or_utc
 
 DAY_NAMES = DAYS  # one list of weekday names: the onboarding form's
 # "Mondays 18:00–19:30": a regular weekly time, which some languages say with an article.
@@ -40,13 +40,6 @@ PART_OF_DAY_LABELS = {
     "evening": pgettext_lazy("part of day", "Evening"),
     "night": pgettext_lazy("part of day", "Night"),
 }
-
-
-def zone(tz_name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz_name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -79,7 +72,7 @@ def slot_in_zone(
 ) -> LocalTime:
     """When a circle meets this week, in ``tz_name``."""
     today = today or timezone.now().date()
-    tz = zone(tz_name)
+    tz = zone_or_utc(tz_name)
     start_utc = week_start_utc(today) + timedelta(minutes=30 * start_slot)
     start = start_utc.astimezone(tz)
     end = (start_utc + timedelta(minutes=30 * slot_count)).astimezone(tz)
