@@ -431,6 +431,18 @@ def build_url(route: str, samples: dict) -> str:
 # --- The world ----------------------------------------------------------------
 
 
+def feed_link_issued_earlier(user) -> str:
+    """A calendar link stored for ``user`` without the service's checks."""
+    import secrets
+
+    from connect.meetups.models import FeedToken
+    from connect.meetups.services import _hash
+
+    token = secrets.token_urlsafe(32)
+    FeedToken.objects.create(user=user, token_hash=_hash(token))
+    return token
+
+
 @pytest.fixture
 def world(db):
     circle = CircleFactory(name="Sentinel circle", capacity=8)
@@ -508,8 +520,10 @@ def world(db):
     occurrence = in_person.occurrences.get()
     meetups.rsvp(occurrence, member, "yes")
     feed_token = meetups.issue_feed_token(member)
-    suspended_feed_token = meetups.issue_feed_token(suspended)
-    not_agreed_feed_token = meetups.issue_feed_token(not_agreed)
+    # The service issues links only to people who may take part; these two
+    # stand for links issued before a suspension or a lapse of the agreements.
+    suspended_feed_token = feed_link_issued_earlier(suspended)
+    not_agreed_feed_token = feed_link_issued_earlier(not_agreed)
 
     # Circles: the seeker is invited; the other circle's member asks to join.
     invitation = Invitation.objects.create(

@@ -33,6 +33,7 @@ from .permissions import (
     access_circle_to_schedule,
     access_occurrence,
     access_occurrence_to_manage,
+    access_participant,
     access_series_to_manage,
 )
 from .selectors import (
@@ -327,7 +328,11 @@ def _hash(token: str) -> str:
 
 @transaction.atomic
 def issue_feed_token(user) -> str:
-    """Revoke any current feed and issue a new secret; returns it (shown once)."""
+    """Revoke any current feed and issue a new secret; returns it (shown once).
+
+    Only for someone who may take part (agreed, not suspended), like every
+    other meetup service: the feed would show them nothing anyway."""
+    access_participant(user)
     FeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token = secrets.token_urlsafe(32)
     FeedToken.objects.create(user=user, token_hash=_hash(token))

@@ -278,6 +278,8 @@ def check_in(request, pk):
 
 
 @login_required
+@answers_access_denied
+@agreed_first
 def feed_settings(request):
     """Manage the private calendar feed: issue (or re-issue) and revoke."""
     if request.method == "POST":

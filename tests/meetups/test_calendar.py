@@ -161,3 +161,23 @@ def test_ics_instants_for_an_evening_in_new_york(client, make_meetup, members):
     event = parse(client.get(reverse("meetups:ics", args=[occurrence.pk]))).walk("VEVENT")[0]
     assert event.decoded("DTSTART") == datetime(2027, 3, 16, 23, 30, tzinfo=ZoneInfo("UTC"))
     assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=90)
+
+
+def test_no_calendar_link_is_issued_to_someone_who_may_not_take_part(db, members):
+    """The service checks who acts, like every other meetup service: not before
+    the agreements, not while suspended."""
+    import pytest
+    from django.utils import timezone
+
+    from connect.access import AccessDenied
+    from connect.safety.models import Suspension
+    from tests.factories import NotAgreedUserFactory
+
+    newcomer = NotAgreedUserFactory()
+    with pytest.raises(AccessDenied):
+        services.issue_feed_token(newcomer)
+    ann = members[0]
+    Suspension.objects.create(user=ann, starts_at=timezone.now(), reason="test")
+    with pytest.raises(AccessDenied):
+        services.issue_feed_token(ann)
+    assert not FeedToken.objects.filter(user__in=[newcomer, ann]).exists()
