@@ -9,11 +9,17 @@ worst. If the broker does not take it:
 
 - the failure is logged, never raised into the response (the change it
   follows has committed already);
-- the call is written down as an ``OwedTask`` row, which the periodic sweep
-  queues again once the broker is back; a caller whose work is already owed by
-  its own rows (the outbox's emails) passes ``owed=False``;
+- the call is kept as an ``OwedTask`` row, which the periodic sweep queues
+  again once the broker is back; a caller whose work is already owed by its
+  own rows (the outbox's emails) passes ``owed=False``;
 - the current request is told (``delays_recorded``), so the page can say that
   some emails or updates will be late.
+
+``task_enqueue_on_commit`` writes its row inside the transaction, before the
+commit, and deletes it once the broker has the task: a process that dies
+between the commit and the publish loses nothing either, because the sweep
+queues a row nobody deleted once it is stale (tasks are idempotent, so the
+rare second run is harmless).
 """
 
 import contextlib
@@ -22,7 +28,7 @@ import logging
 from collections.abc import Iterator
 
 from celery import Task
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from kombu.exceptions import OperationalError
 
 from .models import OwedTask
@@ -47,25 +53,50 @@ _delays: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
 )
 
 
-def task_enqueue(task: Task, *args, owed: bool = True) -> bool:
-    """Queue ``task(*args)`` now; False when the broker did not take it (then
-    the call is logged and, if ``owed``, kept as an ``OwedTask`` for the sweep)."""
+def _publish(task: Task, args: tuple) -> str:
+    """Queue ``task(*args)`` now: "" when the broker took it, else why not
+    (logged, and told to the current request)."""
     try:
         task.apply_async(args, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
     except BROKER_UNREACHABLE as exc:
         log.warning("broker unreachable; %s%r left for the sweep: %s", task.name, args, exc)
-        if owed:
-            OwedTask.objects.create(task=task.name, args=list(args), error=str(exc)[:300])
         delays = _delays.get()
         if delays is not None:
             delays.append(task.name)
-        return False
-    return True
+        return str(exc)[:300] or exc.__class__.__name__
+    return ""
+
+
+def task_enqueue(task: Task, *args, owed: bool = True) -> bool:
+    """Queue ``task(*args)`` now; False when the broker did not take it (then
+    the call is logged and, if ``owed``, kept as an ``OwedTask`` for the sweep)."""
+    error = _publish(task, args)
+    if error and owed:
+        OwedTask.objects.create(task=task.name, args=list(args), error=error)
+    return not error
 
 
 def task_enqueue_on_commit(task: Task, *args) -> None:
-    """Queue ``task(*args)`` once the current transaction commits (never raising)."""
-    transaction.on_commit(lambda: task_enqueue(task, *args))
+    """Queue ``task(*args)`` once the current transaction commits (never raising).
+
+    The call is written down in the transaction itself and crossed out once
+    the broker has it, so it survives a process that dies right after the
+    commit."""
+    owed = OwedTask.objects.create(task=task.name, args=list(args))
+
+    def publish() -> None:
+        error = _publish(task, args)
+        try:
+            rows = OwedTask.objects.filter(pk=owed.pk)
+            if error:
+                rows.update(error=error)  # due at the next sweep
+            else:
+                rows.delete()
+        except DatabaseError:
+            # The row stays: the sweep queues it once stale (a second run at worst).
+            log.exception("could not settle owed task %s (%s)", owed.pk, task.name)
+
+    transaction.on_commit(publish)
 
 
 @contextlib.contextmanager

@@ -121,10 +121,12 @@ class OutboxEmail(models.Model):
 
 
 class OwedTask(models.Model):
-    """A Celery task the broker could not take when it was queued (``enqueue.py``).
+    """A Celery task not known to be queued yet (``enqueue.py``).
 
-    Written after the change that asked for the task had committed, so the
-    work is not lost while the broker is away; the periodic sweep
+    Written with the change that asks for the task (deleted once the broker
+    has it), or after the commit when the broker refused it (``error`` says
+    why), so the work is lost neither while the broker is away nor when a
+    process dies right after the commit; the periodic sweep
     (``tasks.owed_tasks_requeue``) queues it again and deletes the row. Only
     ids and plain values are kept (tasks take ids, never model instances).
     """

@@ -213,12 +213,18 @@ def outbox_requeue() -> int:
 def owed_tasks_requeue() -> int:
     """Queue again the tasks the broker could not take (``enqueue.py``), oldest
     first; each row is deleted once its task is queued. Stops at the first
-    refusal: the broker is still away and the rows wait for the next sweep."""
+    refusal: the broker is still away and the rows wait for the next sweep.
+
+    A row without an error was written before its commit and is normally
+    deleted right after it, once queued; it is due only when stale (its
+    process died in between), like an owed email whose task was lost."""
     queued = 0
+    due = Q(error__gt="") | Q(created_at__lte=timezone.now() - STALE_AFTER)
     with transaction.atomic():
         # Locked and skipped by a second sweep running at the same time, so
         # one row is queued once.
-        for owed in OwedTask.objects.select_for_update(skip_locked=True).order_by("pk")[:5000]:
+        owed_rows = OwedTask.objects.select_for_update(skip_locked=True).filter(due)
+        for owed in owed_rows.order_by("pk")[:5000]:
             task = current_app.tasks.get(owed.task)
             if task is None:
                 log.error("owed task %s names no task: %s; dropped", owed.pk, owed.task)

@@ -149,10 +149,57 @@ def test_a_task_the_broker_refused_is_queued_again_by_the_sweep_once(member_user
     email = OutboxEmail.objects.create(
         user=member_user, kind=Kind.CIRCLE, source="notification", source_id=note.pk
     )
-    OwedTask.objects.create(task=outbox_send.name, args=[email.pk])
-    OwedTask.objects.create(task="connect.gone.tasks.renamed", args=[1])  # no such task now
+    refused = "Error 111 connecting to 127.0.0.1:6379. Connection refused."
+    OwedTask.objects.create(task=outbox_send.name, args=[email.pk], error=refused)
+    OwedTask.objects.create(task="connect.gone.tasks.renamed", args=[1], error=refused)
     assert owed_tasks_requeue() == 1
     assert [m.subject for m in mail.outbox] == ["[Connect] Owed task"]
     assert not OwedTask.objects.exists()  # the unknown one is dropped (and logged)
     assert owed_tasks_requeue() == 0
     assert len(mail.outbox) == 1
+
+
+def test_a_task_queued_on_commit_survives_a_process_that_dies_before_queueing_it(
+    django_capture_on_commit_callbacks,
+):
+    """The call is written down with the change itself: if the process dies
+    after the commit and before the publish, the row is still there and the
+    sweep queues it once stale; when the publish happens, the row is gone."""
+    from connect.meetups import services
+    from connect.meetups.models import NoticeLog
+    from connect.notifications.models import OwedTask
+    from connect.notifications.tasks import owed_tasks_requeue
+    from tests.factories import CircleFactory, MembershipFactory
+    from tests.meetups.conftest import series_fields
+
+    circle = CircleFactory(capacity=6, mode="in_person")
+    facilitator = MembershipFactory(circle=circle, role="facilitator").user
+    others = [MembershipFactory(circle=circle).user for _ in range(3)]
+    first, second = services.schedule_series(
+        circle, facilitator, **series_fields(frequency="weekly", count=2)
+    ).occurrences.order_by("starts_at")
+
+    # The process "dies" right after the commit: its on-commit publish never runs.
+    with django_capture_on_commit_callbacks(execute=False):
+        services.cancel_occurrence(first, facilitator)
+    owed = OwedTask.objects.get()
+    assert (owed.task, owed.args, owed.error) == (
+        "connect.meetups.tasks.send_cancellation",
+        [first.pk],
+        "",
+    )
+    assert owed_tasks_requeue() == 0  # young: its own process may still queue it
+    OwedTask.objects.update(created_at=timezone.now() - timedelta(hours=1))
+    assert owed_tasks_requeue() == 1  # here the task runs inline
+    told = NoticeLog.objects.filter(occurrence=first, kind=NoticeLog.Kind.CANCELLED)
+    assert sorted(told.values_list("user_id", flat=True)) == sorted(
+        u.pk for u in [facilitator, *others]
+    )
+    assert not OwedTask.objects.exists()
+    assert owed_tasks_requeue() == 0
+
+    # A process that lives on queues the task and crosses the row out.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_occurrence(second, facilitator)
+    assert NoticeLog.objects.filter(occurrence=second).count() == 4
+    assert not OwedTask.objects.exists()
