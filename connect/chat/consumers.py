@@ -377,14 +377,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         posted = await db(services.message_post)(self.user, self.circle_id, frame.get("body"))
         await self.send_json({"type": "ack", "id": posted.message.pk, **_client_id(frame)})
         if posted.crisis:
-            await self.send_json(
-                {
-                    "type": "crisis",
-                    "url": reverse("crisis"),
-                    "message": "You're not alone. If you are thinking about ending your "
-                    "life or hurting yourself, real people can help right now.",
-                }
-            )
+            # Only the link: the words are the page's own card (chat/_crisis.html,
+            # in the reader's language), which the script shows.
+            await self.send_json({"type": "crisis", "url": reverse("crisis")})
 
     async def do_edit(self, frame):
         await db(services.message_edit)(
