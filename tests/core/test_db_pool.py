@@ -72,7 +72,10 @@ def test_concurrent_requests_beyond_the_pool_all_succeed_within_the_bound(tmp_pa
             watcher.join()
 
         assert statuses == [200] * 300
-        assert 1 <= peak <= POOL_MAX
+        # The bound is the point: more connections at once than the pool's size
+        # fails here (as it did before the pool: one per request thread).
+        assert peak > 0, "the watcher never saw the server's connections"
+        assert peak <= POOL_MAX, f"{peak} connections at once; the pool allows {POOL_MAX}"
         # Nothing leaked: every connection is back in the pool, idle.
         time.sleep(0.5)
         states = _server_connections(observer_dsn)
