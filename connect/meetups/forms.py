@@ -32,7 +32,7 @@ class ZoneSelect(forms.Select):
     templates: for this list that was about 60 % of the meetups page's time, and
     of every page that shows the schedule form. The names never change, so
     their markup is built once and only the chosen one is marked on each
-    draw; the output is the same as ``Select``'s (tests/meetups/test_forms.py).
+    draw; the output is the same as ``Select``'s (tests/meetups/test_scheduling.py).
     """
 
     def __init__(self, attrs=None) -> None:
